@@ -1,0 +1,158 @@
+package io.github.clusterrun.cluster.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the core needs to run one cluster, checked and immutable. Built by {@link
+ * ClusterConfigBuilder}, which reports every mistake as a {@link ConfigException} before anything is
+ * created or started.
+ */
+public final class ClusterConfig {
+  private final Path clusterDirectory;
+  private final Path baseDirectory;
+  private final int nodes;
+  private final Path executable;
+  private final List<String> arguments;
+  private final Map<String, String> environment;
+  private final String workingDirectory;
+  private final List<String> ports;
+  private final Readiness readiness;
+  private final Duration stopTimeout;
+  private final String stopInput;
+  private final CleanupPolicy cleanup;
+  private final boolean skipCleanup;
+  private final List<Path> summaryFiles;
+
+  ClusterConfig(
+      Path clusterDirectory,
+      Path baseDirectory,
+      int nodes,
+      Path executable,
+      List<String> arguments,
+      Map<String, String> environment,
+      String workingDirectory,
+      List<String> ports,
+      Readiness readiness,
+      Duration stopTimeout,
+      String stopInput,
+      CleanupPolicy cleanup,
+      boolean skipCleanup,
+      List<Path> summaryFiles) {
+    this.clusterDirectory = clusterDirectory;
+    this.baseDirectory = baseDirectory;
+    this.nodes = nodes;
+    this.executable = executable;
+    this.arguments = Collections.unmodifiableList(new ArrayList<>(arguments));
+    this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+    this.workingDirectory = workingDirectory;
+    this.ports = Collections.unmodifiableList(new ArrayList<>(ports));
+    this.readiness = readiness;
+    this.stopTimeout = stopTimeout;
+    this.stopInput = stopInput;
+    this.cleanup = cleanup;
+    this.skipCleanup = skipCleanup;
+    this.summaryFiles = Collections.unmodifiableList(new ArrayList<>(summaryFiles));
+  }
+
+  public static ClusterConfigBuilder builder() {
+    return new ClusterConfigBuilder();
+  }
+
+  /** Root of all node directories and of the recorded state; absolute and normalised. */
+  public Path clusterDirectory() {
+    return clusterDirectory;
+  }
+
+  /** The project's base directory, which the cluster directory must never be or contain. */
+  public Path baseDirectory() {
+    return baseDirectory;
+  }
+
+  public int nodes() {
+    return nodes;
+  }
+
+  /** The node program, resolved to an existing file. */
+  public Path executable() {
+    return executable;
+  }
+
+  public List<String> arguments() {
+    return arguments;
+  }
+
+  public Map<String, String> environment() {
+    return environment;
+  }
+
+  public String workingDirectory() {
+    return workingDirectory;
+  }
+
+  /** Names of the ports allocated to each node, first one first. */
+  public List<String> ports() {
+    return ports;
+  }
+
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  public Duration stopTimeout() {
+    return stopTimeout;
+  }
+
+  /** A line written to each node's stdin to ask it to stop, instead of SIGTERM; or null. */
+  public String stopInput() {
+    return stopInput;
+  }
+
+  public CleanupPolicy cleanup() {
+    return cleanup;
+  }
+
+  public boolean skipCleanup() {
+    return skipCleanup;
+  }
+
+  public List<Path> summaryFiles() {
+    return summaryFiles;
+  }
+
+  @Override
+  public String toString() {
+    return "ClusterConfig{clusterDirectory="
+        + clusterDirectory
+        + ", nodes="
+        + nodes
+        + ", executable="
+        + executable
+        + ", arguments="
+        + arguments
+        + ", environment="
+        + environment.keySet()
+        + ", workingDirectory="
+        + workingDirectory
+        + ", ports="
+        + ports
+        + ", readiness="
+        + readiness
+        + ", stopTimeout="
+        + stopTimeout
+        + ", stopInput="
+        + stopInput
+        + ", cleanup="
+        + cleanup
+        + ", skipCleanup="
+        + skipCleanup
+        + ", summaryFiles="
+        + summaryFiles
+        + "}";
+  }
+}

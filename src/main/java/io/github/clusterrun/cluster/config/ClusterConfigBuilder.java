@@ -1,0 +1,280 @@
+package io.github.clusterrun.cluster.config;
+
+import io.github.clusterrun.cluster.cleanup.DirectoryGuard;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Collects the raw parameter values (as the POM gives them) and checks them all in {@link #build()}.
+ * Every mistake is a {@link ConfigException} naming the element and the fix.
+ */
+public final class ClusterConfigBuilder {
+  private static final Pattern PORT_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
+
+  private Path clusterDirectory;
+  private Path baseDirectory;
+  private int nodes = 1;
+  private String executable;
+  private final List<String> arguments = new ArrayList<>();
+  private final Map<String, String> environment = new LinkedHashMap<>();
+  private String workingDirectory;
+  private final List<String> ports = new ArrayList<>();
+  private Readiness readiness = Readiness.none();
+  private int stopTimeoutSeconds = 10;
+  private String stopInput;
+  private String cleanup;
+  private boolean skipCleanup;
+  private final List<Path> summaryFiles = new ArrayList<>();
+  private Map<String, String> pathEnvironment = System.getenv();
+
+  ClusterConfigBuilder() {}
+
+  public ClusterConfigBuilder clusterDirectory(Path dir) {
+    this.clusterDirectory = dir;
+    return this;
+  }
+
+  public ClusterConfigBuilder baseDirectory(Path dir) {
+    this.baseDirectory = dir;
+    return this;
+  }
+
+  public ClusterConfigBuilder nodes(int nodes) {
+    this.nodes = nodes;
+    return this;
+  }
+
+  public ClusterConfigBuilder executable(String executable) {
+    this.executable = executable;
+    return this;
+  }
+
+  public ClusterConfigBuilder arguments(List<String> arguments) {
+    if (arguments != null) {
+      this.arguments.addAll(arguments);
+    }
+    return this;
+  }
+
+  public ClusterConfigBuilder environment(Map<String, String> environment) {
+    if (environment != null) {
+      this.environment.putAll(environment);
+    }
+    return this;
+  }
+
+  public ClusterConfigBuilder workingDirectory(String workingDirectory) {
+    this.workingDirectory = workingDirectory;
+    return this;
+  }
+
+  public ClusterConfigBuilder ports(List<String> ports) {
+    if (ports != null) {
+      this.ports.addAll(ports);
+    }
+    return this;
+  }
+
+  public ClusterConfigBuilder readiness(Readiness readiness) {
+    this.readiness = readiness == null ? Readiness.none() : readiness;
+    return this;
+  }
+
+  public ClusterConfigBuilder stopTimeoutSeconds(int seconds) {
+    this.stopTimeoutSeconds = seconds;
+    return this;
+  }
+
+  public ClusterConfigBuilder stopInput(String line) {
+    this.stopInput = line;
+    return this;
+  }
+
+  public ClusterConfigBuilder cleanup(String policy) {
+    this.cleanup = policy;
+    return this;
+  }
+
+  public ClusterConfigBuilder skipCleanup(boolean skipCleanup) {
+    this.skipCleanup = skipCleanup;
+    return this;
+  }
+
+  public ClusterConfigBuilder summaryFiles(List<Path> files) {
+    if (files != null) {
+      this.summaryFiles.addAll(files);
+    }
+    return this;
+  }
+
+  /** The environment whose {@code PATH} resolves a bare executable name; the JVM's by default. */
+  public ClusterConfigBuilder pathEnvironment(Map<String, String> env) {
+    this.pathEnvironment = env;
+    return this;
+  }
+
+  /** Checks every value and builds the configuration. */
+  public ClusterConfig build() throws ConfigException {
+    if (baseDirectory == null) {
+      throw new IllegalStateException("baseDirectory is required");
+    }
+    Path base = baseDirectory.toAbsolutePath().normalize();
+    if (clusterDirectory == null) {
+      throw new ConfigException(
+          "clusterDirectory",
+          "is empty",
+          "leave it out to use ${project.build.directory}/cluster, or set a directory");
+    }
+    Path dir = base.resolve(clusterDirectory).toAbsolutePath().normalize();
+    DirectoryGuard.check(dir, base);
+
+    if (nodes < 1) {
+      throw new ConfigException(
+          "nodes",
+          "is " + nodes + ", but a cluster needs at least one node",
+          "set <nodes> to 1 or more (or -Dcluster.nodes=3)");
+    }
+    Path program = Executables.resolve(executable, base, pathEnvironment);
+
+    List<String> portNames = ports.isEmpty() ? List.of("port") : new ArrayList<>(ports);
+    Set<String> seen = new HashSet<>();
+    for (String port : portNames) {
+      if (port == null || !PORT_NAME.matcher(port.trim()).matches()) {
+        throw new ConfigException(
+            "ports",
+            "has the port name '" + port + "'",
+            "name each <port> with letters, digits, '-' or '_', e.g. <port>http</port>");
+      }
+      if (!seen.add(port.trim())) {
+        throw new ConfigException(
+            "ports", "names the port '" + port + "' twice", "give every <port> its own name");
+      }
+    }
+    portNames.replaceAll(String::trim);
+
+    for (String argument : arguments) {
+      if (argument == null) {
+        throw new ConfigException(
+            "arguments", "has an empty <argument>", "remove it or give it a value");
+      }
+      Placeholders.check("arguments", argument, portNames);
+    }
+    for (Map.Entry<String, String> e : environment.entrySet()) {
+      if (!ENV_NAME.matcher(e.getKey()).matches()) {
+        throw new ConfigException(
+            "environment",
+            "has the variable name '" + e.getKey() + "'",
+            "use letters, digits and '_' for environment variable names");
+      }
+      Placeholders.check("environment/" + e.getKey(), e.getValue(), portNames);
+    }
+    String workDir = workingDirectory == null || workingDirectory.isBlank() ? "@{node.dir}" : workingDirectory;
+    Placeholders.check("workingDirectory", workDir, portNames);
+
+    checkReadiness(portNames);
+
+    if (stopTimeoutSeconds < 0) {
+      throw new ConfigException(
+          "stopTimeout",
+          "is " + stopTimeoutSeconds + " seconds",
+          "set it to 0 or more seconds (-Dcluster.stopTimeout=10)");
+    }
+    if (stopInput != null && (stopInput.contains("\n") || stopInput.contains("\r"))) {
+      throw new ConfigException(
+          "stopInput", "spans several lines", "give a single line, e.g. <stopInput>shutdown</stopInput>");
+    }
+    CleanupPolicy policy = CleanupPolicy.parse(cleanup);
+
+    List<Path> summaries = new ArrayList<>();
+    for (Path summary : summaryFiles) {
+      summaries.add(base.resolve(summary).toAbsolutePath().normalize());
+    }
+
+    return new ClusterConfig(
+        dir,
+        base,
+        nodes,
+        program,
+        arguments,
+        environment,
+        workDir,
+        portNames,
+        readiness,
+        Duration.ofSeconds(stopTimeoutSeconds),
+        stopInput == null || stopInput.isEmpty() ? null : stopInput,
+        policy,
+        skipCleanup,
+        summaries);
+  }
+
+  private void checkReadiness(List<String> portNames) throws ConfigException {
+    if (readiness.timeout().isNegative() || readiness.timeout().isZero()) {
+      throw new ConfigException(
+          "waitFor/timeout",
+          "is " + readiness.timeout().getSeconds() + " seconds",
+          "give the nodes at least 1 second to become ready, e.g. <timeout>60</timeout>");
+    }
+    Placeholders.check("waitFor/http", readiness.http(), portNames);
+    Placeholders.check("waitFor/tcp", readiness.tcp(), portNames);
+    Placeholders.check("waitFor/log", readiness.log(), portNames);
+    // Try the probes with sample values: a URL that cannot parse or a regex that cannot compile is
+    // a mistake whatever the ports turn out to be.
+    Placeholders sample = sampleValues(portNames);
+    if (readiness.http() != null) {
+      String url = sample.resolve(readiness.http());
+      try {
+        URI uri = new URI(url);
+        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())
+            || uri.getHost() == null) {
+          throw new URISyntaxException(url, "not an http(s) URL with a host");
+        }
+      } catch (URISyntaxException e) {
+        throw new ConfigException(
+            "waitFor/http",
+            "is '" + readiness.http() + "', which is not an http URL (" + e.getReason() + ")",
+            "give a URL such as http://127.0.0.1:@{node.port}/health");
+      }
+    }
+    if (readiness.tcp() != null) {
+      String tcp = sample.resolve(readiness.tcp());
+      if (!tcp.matches("([^:\\s]+:)?\\d{1,5}")) {
+        throw new ConfigException(
+            "waitFor/tcp",
+            "is '" + readiness.tcp() + "', which is neither a port nor host:port",
+            "give a port such as @{node.port.admin}, or 127.0.0.1:@{node.port}");
+      }
+    }
+    if (readiness.log() != null) {
+      try {
+        Pattern.compile(sample.resolve(readiness.log()));
+      } catch (PatternSyntaxException e) {
+        throw new ConfigException(
+            "waitFor/log",
+            "is not a valid regular expression: " + e.getDescription(),
+            "give a Java regular expression that a line of the node's console log matches, e.g."
+                + " Started in \\d+ ms");
+      }
+    }
+  }
+
+  private static Placeholders sampleValues(List<String> portNames) {
+    Map<String, String> values = new HashMap<>();
+    for (String name : Placeholders.knownNames(portNames)) {
+      values.put(name, name.startsWith("node.port") || name.equals("node.index") ? "1" : "x");
+    }
+    values.put("cluster.hosts", "127.0.0.1:1");
+    return Placeholders.forNode(values);
+  }
+}

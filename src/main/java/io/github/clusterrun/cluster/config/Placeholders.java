@@ -1,0 +1,109 @@
+package io.github.clusterrun.cluster.config;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code @{name}} placeholders of the configuration, resolved per node. Maven resolves its own
+ * {@code ${…}} expressions before the plugin sees the values; these are the ones only the plugin
+ * knows (ports, directories, the node's index).
+ */
+public final class Placeholders {
+  private static final Pattern PLACEHOLDER = Pattern.compile("@\\{([^}]*)}");
+
+  /** The names every configuration knows, port names aside. */
+  static final List<String> FIXED_NAMES =
+      List.of(
+          "node.index",
+          "node.name",
+          "node.dir",
+          "node.dataDir",
+          "node.logDir",
+          "node.tmpDir",
+          "node.port",
+          "cluster.dir",
+          "cluster.hosts");
+
+  private final Map<String, String> values;
+
+  private Placeholders(Map<String, String> values) {
+    this.values = values;
+  }
+
+  /** The names known to a configuration with these port names, in the order users read them. */
+  public static List<String> knownNames(Collection<String> portNames) {
+    List<String> names = new ArrayList<>(FIXED_NAMES);
+    for (String port : portNames) {
+      names.add("node.port." + port);
+    }
+    return names;
+  }
+
+  /**
+   * Checks that {@code template} uses only known placeholders.
+   *
+   * @param element the POM element the template comes from, for the error message
+   */
+  public static void check(String element, String template, Collection<String> portNames)
+      throws ConfigException {
+    if (template == null) {
+      return;
+    }
+    List<String> known = knownNames(portNames);
+    Matcher m = PLACEHOLDER.matcher(template);
+    while (m.find()) {
+      if (!known.contains(m.group(1))) {
+        throw new ConfigException(
+            element,
+            "uses the unknown placeholder @{" + m.group(1) + "} in '" + template + "'",
+            "use one of " + describe(known) + possiblePortHint(m.group(1)));
+      }
+    }
+  }
+
+  private static String possiblePortHint(String name) {
+    if (name.startsWith("node.port.")) {
+      return ", or add <port>" + name.substring("node.port.".length()) + "</port> to <ports>";
+    }
+    return "";
+  }
+
+  private static String describe(List<String> known) {
+    StringBuilder sb = new StringBuilder();
+    for (String name : known) {
+      if (sb.length() > 0) {
+        sb.append(", ");
+      }
+      sb.append("@{").append(name).append('}');
+    }
+    return sb.toString();
+  }
+
+  /** The values for one node. */
+  public static Placeholders forNode(Map<String, String> values) {
+    return new Placeholders(new LinkedHashMap<>(values));
+  }
+
+  /** Replaces every placeholder of {@code template}; names were checked when the config was built. */
+  public String resolve(String template) {
+    if (template == null) {
+      return null;
+    }
+    Matcher m = PLACEHOLDER.matcher(template);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      String value = values.get(m.group(1));
+      if (value == null) {
+        throw new IllegalStateException("unchecked placeholder @{" + m.group(1) + "}");
+      }
+      m.appendReplacement(sb, Matcher.quoteReplacement(value));
+    }
+    m.appendTail(sb);
+    return sb.toString();
+  }
+}

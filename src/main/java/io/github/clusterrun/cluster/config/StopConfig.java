@@ -1,0 +1,96 @@
+package io.github.clusterrun.cluster.config;
+
+import io.github.clusterrun.cluster.cleanup.DirectoryGuard;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * What {@code stop} and {@code clean} need: they work from the recorded state, so they do not need
+ * (or check) the node program and its arguments.
+ */
+public final class StopConfig {
+  private final Path clusterDirectory;
+  private final Path baseDirectory;
+  private final List<Path> summaryFiles;
+  private final CleanupPolicy cleanup;
+  private final boolean skipCleanup;
+
+  private StopConfig(
+      Path clusterDirectory,
+      Path baseDirectory,
+      List<Path> summaryFiles,
+      CleanupPolicy cleanup,
+      boolean skipCleanup) {
+    this.clusterDirectory = clusterDirectory;
+    this.baseDirectory = baseDirectory;
+    this.summaryFiles = Collections.unmodifiableList(new ArrayList<>(summaryFiles));
+    this.cleanup = cleanup;
+    this.skipCleanup = skipCleanup;
+  }
+
+  /** Checks the values (the same rules as for {@code start}) and builds the configuration. */
+  public static StopConfig of(
+      Path clusterDirectory,
+      Path baseDirectory,
+      List<Path> summaryFiles,
+      String cleanup,
+      boolean skipCleanup)
+      throws ConfigException {
+    Path base = baseDirectory.toAbsolutePath().normalize();
+    if (clusterDirectory == null) {
+      throw new ConfigException(
+          "clusterDirectory",
+          "is empty",
+          "leave it out to use ${project.build.directory}/cluster, or set a directory");
+    }
+    Path dir = base.resolve(clusterDirectory).toAbsolutePath().normalize();
+    DirectoryGuard.check(dir, base);
+    List<Path> summaries = new ArrayList<>();
+    for (Path file : summaryFiles) {
+      summaries.add(base.resolve(file).toAbsolutePath().normalize());
+    }
+    return new StopConfig(dir, base, summaries, CleanupPolicy.parse(cleanup), skipCleanup);
+  }
+
+  public Path clusterDirectory() {
+    return clusterDirectory;
+  }
+
+  public Path baseDirectory() {
+    return baseDirectory;
+  }
+
+  public List<Path> summaryFiles() {
+    return summaryFiles;
+  }
+
+  public CleanupPolicy cleanup() {
+    return cleanup;
+  }
+
+  public boolean skipCleanup() {
+    return skipCleanup;
+  }
+
+  /** The cluster directory as users know it: relative to the project when it lies inside. */
+  public String displayDirectory() {
+    return clusterDirectory.startsWith(baseDirectory)
+        ? baseDirectory.relativize(clusterDirectory).toString()
+        : clusterDirectory.toString();
+  }
+
+  @Override
+  public String toString() {
+    return "StopConfig{clusterDirectory="
+        + clusterDirectory
+        + ", summaryFiles="
+        + summaryFiles
+        + ", cleanup="
+        + cleanup
+        + ", skipCleanup="
+        + skipCleanup
+        + "}";
+  }
+}

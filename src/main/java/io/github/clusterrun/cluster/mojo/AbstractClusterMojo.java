@@ -1,0 +1,136 @@
+package io.github.clusterrun.cluster.mojo;
+
+import io.github.clusterrun.cluster.ClusterException;
+import io.github.clusterrun.cluster.ClusterLog;
+import io.github.clusterrun.cluster.config.ConfigException;
+import io.github.clusterrun.cluster.config.StopConfig;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+
+/**
+ * What every goal shares: the cluster directory, the skip switches, and the one place where the
+ * core's exceptions become Maven's ({@link ConfigException} → {@link MojoFailureException}, {@link
+ * ClusterException} → {@link MojoExecutionException}).
+ */
+abstract class AbstractClusterMojo extends AbstractMojo {
+  /**
+   * Root of all node directories and of the recorded state. Never the project's base directory, one
+   * of its parents, the home directory or a filesystem root.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "cluster.directory", defaultValue = "${project.build.directory}/cluster")
+  File clusterDirectory;
+
+  /**
+   * Do nothing.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "cluster.skip", defaultValue = "false")
+  boolean skip;
+
+  /** Failsafe's switch: no integration tests, so no cluster. */
+  @Parameter(property = "skipITs", defaultValue = "false")
+  boolean skipITs;
+
+  /** Surefire's and Failsafe's switch: no tests, so no cluster. */
+  @Parameter(property = "skipTests", defaultValue = "false")
+  boolean skipTests;
+
+  /** Maven's switch that skips compiling and running tests: no cluster. */
+  @Parameter(property = "maven.test.skip", defaultValue = "false")
+  boolean mavenTestSkip;
+
+  /**
+   * Failsafe summary files that must prove a pass before the directories are deleted. Default:
+   * {@code ${project.build.directory}/failsafe-reports/failsafe-summary.xml}.
+   *
+   * @since 0.1.0
+   */
+  @Parameter List<File> summaryFiles;
+
+  /**
+   * What {@code stop} does with the directories once every node is gone: {@code onSuccess} (delete
+   * when the tests passed), {@code always} or {@code never}.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "cluster.cleanup", defaultValue = "onSuccess")
+  String cleanup;
+
+  /**
+   * Keep the cluster directories whatever happened.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "cluster.skipCleanup", defaultValue = "false")
+  boolean skipCleanup;
+
+  @Parameter(defaultValue = "${project}", readonly = true, required = true)
+  MavenProject project;
+
+  @Override
+  public final void execute() throws MojoExecutionException, MojoFailureException {
+    String why = skipReason();
+    if (why != null) {
+      getLog().info("Skipping the cluster: " + why + " is set.");
+      return;
+    }
+    try {
+      run(new MavenClusterLog(getLog()));
+    } catch (ConfigException e) {
+      throw new MojoFailureException(e.getMessage(), e);
+    } catch (ClusterException e) {
+      throw new MojoExecutionException(e.getMessage(), e);
+    }
+  }
+
+  /** The switch that skips this goal, or null to run it. */
+  String skipReason() {
+    if (skip) {
+      return "cluster.skip";
+    }
+    if (skipITs) {
+      return "skipITs";
+    }
+    if (skipTests) {
+      return "skipTests";
+    }
+    if (mavenTestSkip) {
+      return "maven.test.skip";
+    }
+    return null;
+  }
+
+  abstract void run(ClusterLog log) throws ConfigException, ClusterException;
+
+  Path baseDirectory() {
+    return project.getBasedir().toPath();
+  }
+
+  StopConfig stopConfig() throws ConfigException {
+    List<Path> summaries = new ArrayList<>();
+    if (summaryFiles == null || summaryFiles.isEmpty()) {
+      summaries.add(
+          new File(project.getBuild().getDirectory(), "failsafe-reports/failsafe-summary.xml").toPath());
+    } else {
+      for (File file : summaryFiles) {
+        summaries.add(file.toPath());
+      }
+    }
+    return StopConfig.of(
+        clusterDirectory == null ? null : clusterDirectory.toPath(),
+        baseDirectory(),
+        summaries,
+        cleanup,
+        skipCleanup);
+  }
+}

@@ -1,0 +1,28 @@
+package io.github.clusterrun.cluster.mojo;
+
+import io.github.clusterrun.cluster.ClusterException;
+import io.github.clusterrun.cluster.ClusterLog;
+import io.github.clusterrun.cluster.config.ConfigException;
+import io.github.clusterrun.cluster.stop.ClusterStopper;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+
+/**
+ * Stops whatever a recorded (possibly crashed) cluster left running, then deletes {@code
+ * clusterDirectory}, so that {@code mvn clean} never meets a live node's files. Only {@code
+ * cluster.skip} skips it: skipping tests does not skip cleaning.
+ *
+ * @since 0.1.0
+ */
+@Mojo(name = "clean", defaultPhase = LifecyclePhase.PRE_CLEAN, threadSafe = true)
+public class CleanMojo extends AbstractClusterMojo {
+  @Override
+  String skipReason() {
+    return skip ? "cluster.skip" : null;
+  }
+
+  @Override
+  void run(ClusterLog log) throws ConfigException, ClusterException {
+    new ClusterStopper(stopConfig(), log).clean();
+  }
+}

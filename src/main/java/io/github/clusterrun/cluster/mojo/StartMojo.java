@@ -1,0 +1,139 @@
+package io.github.clusterrun.cluster.mojo;
+
+import io.github.clusterrun.cluster.ClusterException;
+import io.github.clusterrun.cluster.ClusterLog;
+import io.github.clusterrun.cluster.config.ClusterConfig;
+import io.github.clusterrun.cluster.config.ConfigException;
+import io.github.clusterrun.cluster.config.Readiness;
+import io.github.clusterrun.cluster.start.ClusterStarter;
+import io.github.clusterrun.cluster.start.StartedCluster;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Starts the cluster before the integration tests: reaps a stale cluster left in {@code
+ * clusterDirectory}, wipes it, starts every node at once, waits until each is ready, and exports
+ * the nodes' addresses as project properties and in {@code cluster.properties}.
+ *
+ * @since 0.1.0
+ */
+@Mojo(name = "start", defaultPhase = LifecyclePhase.PRE_INTEGRATION_TEST, threadSafe = true)
+public class StartMojo extends AbstractClusterMojo {
+  /**
+   * Number of nodes, 1 or more.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "cluster.nodes", defaultValue = "1")
+  int nodes;
+
+  /**
+   * The program every node runs. A relative path resolves against {@code ${project.basedir}}, a bare
+   * name also against {@code PATH}.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "cluster.executable")
+  String executable;
+
+  /**
+   * Arguments of the node program; placeholders such as {@code @{node.port}} allowed.
+   *
+   * @since 0.1.0
+   */
+  @Parameter List<String> arguments;
+
+  /**
+   * Environment variables added to the one Maven runs in; placeholders allowed.
+   *
+   * @since 0.1.0
+   */
+  @Parameter Map<String, String> environment;
+
+  /**
+   * Where each node runs; relative to the node's directory. Default {@code @{node.dir}}.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(defaultValue = "@{node.dir}")
+  String workingDirectory;
+
+  /**
+   * Names of the ports allocated to every node (free ports on 127.0.0.1). Default: one port named
+   * {@code port}.
+   *
+   * @since 0.1.0
+   */
+  @Parameter List<String> ports;
+
+  /**
+   * Readiness: {@code <http>}, {@code <tcp>}, {@code <log>} (all given must hold) and {@code
+   * <timeout>} in seconds (default 60). Without it a node is ready once started.
+   *
+   * @since 0.1.0
+   */
+  @Parameter WaitFor waitFor;
+
+  /**
+   * Seconds between the graceful stop (SIGTERM, or {@code stopInput}) and the forced one (SIGKILL).
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "cluster.stopTimeout", defaultValue = "10")
+  int stopTimeout;
+
+  /**
+   * A line written to each node's stdin to ask it to stop, instead of SIGTERM (e.g. {@code
+   * shutdown}).
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "cluster.stopInput")
+  String stopInput;
+
+  @Override
+  void run(ClusterLog log) throws ConfigException, ClusterException {
+    ClusterConfig config = config();
+    getLog().debug(config.toString());
+    long begin = System.nanoTime();
+    StartedCluster cluster = new ClusterStarter(config, log).start();
+    for (Map.Entry<String, String> property : cluster.properties().entrySet()) {
+      project.getProperties().setProperty(property.getKey(), property.getValue());
+    }
+    log.info(
+        String.format(
+            "Cluster of %d node%s ready in %d ms: %s (properties in %s)",
+            config.nodes(),
+            config.nodes() == 1 ? "" : "s",
+            Duration.ofNanos(System.nanoTime() - begin).toMillis(),
+            cluster.properties().get("cluster.hosts"),
+            config.clusterDirectory().resolve("cluster.properties")));
+  }
+
+  ClusterConfig config() throws ConfigException {
+    Readiness readiness =
+        waitFor == null
+            ? Readiness.none()
+            : new Readiness(waitFor.http, waitFor.tcp, waitFor.log, Duration.ofSeconds(waitFor.timeout));
+    return ClusterConfig.builder()
+        .baseDirectory(baseDirectory())
+        .clusterDirectory(clusterDirectory == null ? null : clusterDirectory.toPath())
+        .nodes(nodes)
+        .executable(executable)
+        .arguments(arguments)
+        .environment(environment)
+        .workingDirectory(workingDirectory)
+        .ports(ports)
+        .readiness(readiness)
+        .stopTimeoutSeconds(stopTimeout)
+        .stopInput(stopInput)
+        .cleanup(cleanup)
+        .skipCleanup(skipCleanup)
+        .summaryFiles(stopConfig().summaryFiles())
+        .build();
+  }
+}

@@ -1,0 +1,183 @@
+package io.github.clusterrun.cluster.process;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads the system's process table to find processes by their {@link FamilyMark}.
+ *
+ * <p>How each system is handled:
+ *
+ * <ul>
+ *   <li><b>Linux</b>: {@code /proc/<pid>/environ} holds the environment a process was started
+ *       with, so the mark finds every member of a family, including daemons that detached with
+ *       {@code setsid} or a double fork and were re-parented to init. Zombies ({@code Z} in {@code
+ *       /proc/<pid>/stat}) count as gone: they hold no resources and their parent or init reaps them.
+ *   <li><b>macOS</b> and other Unix systems without {@code /proc}: the environment of another process
+ *       is not readable without privileges ({@code sysctl KERN_PROCARGS2} works for one's own
+ *       processes only, and not from the JDK), so families are found by descent ({@link
+ *       ProcessHandle#descendants()}) and a daemon that detached from its parent is not found. The
+ *       log says so once. A later version could use {@code ps -E} on macOS.
+ *   <li><b>Windows</b>: there are no signals; {@link ProcessHandle#destroy()} terminates at once and
+ *       families are found by descent. Job objects would be the way to catch detached processes.
+ * </ul>
+ */
+public final class ProcessTable {
+  private static final Path PROC = Paths.get("/proc");
+  private static final byte[] NEEDLE =
+      (FamilyMark.VARIABLE + "=").getBytes(StandardCharsets.US_ASCII);
+
+  private ProcessTable() {}
+
+  /** Whether marks can be read here (Linux with {@code /proc}). */
+  public static boolean marksReadable() {
+    return Files.isReadable(PROC.resolve("self/environ"));
+  }
+
+  /**
+   * The live processes whose mark starts with {@code markPrefix} (a whole mark names one node; a
+   * {@link FamilyMark#clusterPrefix} names a cluster). Empty where marks are not readable.
+   */
+  public static List<MarkedProcess> findMarked(String markPrefix) {
+    List<MarkedProcess> found = new ArrayList<>();
+    if (!marksReadable()) {
+      return found;
+    }
+    long self = ProcessHandle.current().pid();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (!isNumber(name)) {
+          continue;
+        }
+        long pid = Long.parseLong(name);
+        if (pid == self) {
+          continue;
+        }
+        Optional<String> mark = markOf(pid);
+        if (mark.isPresent() && mark.get().startsWith(markPrefix) && !isZombie(pid)) {
+          found.add(new MarkedProcess(pid, mark.get()));
+        }
+      }
+    } catch (IOException e) {
+      // /proc vanished under us: nothing to report.
+    }
+    return found;
+  }
+
+  /** The mark in a process's environment, if it has one and it can be read. */
+  public static Optional<String> markOf(long pid) {
+    byte[] env;
+    try {
+      env = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
+    } catch (IOException | SecurityException e) {
+      return Optional.empty();
+    }
+    int at = indexOfVariable(env);
+    if (at < 0) {
+      return Optional.empty();
+    }
+    int start = at + NEEDLE.length;
+    int end = start;
+    while (end < env.length && env[end] != 0) {
+      end++;
+    }
+    return Optional.of(new String(env, start, end - start, StandardCharsets.UTF_8));
+  }
+
+  private static int indexOfVariable(byte[] env) {
+    outer:
+    for (int i = 0; i + NEEDLE.length <= env.length; i++) {
+      if (i > 0 && env[i - 1] != 0) {
+        continue;
+      }
+      for (int j = 0; j < NEEDLE.length; j++) {
+        if (env[i + j] != NEEDLE[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  /**
+   * Whether a process has ended but not been reaped yet. Such a process is gone for every purpose
+   * of ours; {@link ProcessHandle#isAlive()} still says true for it.
+   */
+  public static boolean isZombie(long pid) {
+    try {
+      String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));
+      int close = stat.lastIndexOf(')');
+      char state = close >= 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
+      return state == 'Z' || state == 'X';
+    } catch (IOException | SecurityException e) {
+      // Gone, or not readable: the caller checks liveness separately.
+      return !Files.exists(PROC.resolve(Long.toString(pid)));
+    }
+  }
+
+  /** Whether a process is alive: exists and is no zombie. */
+  public static boolean isAlive(ProcessHandle handle) {
+    return handle.isAlive() && !(marksReadable() && isZombie(handle.pid()));
+  }
+
+  /** The command line of a process, for messages; empty when it cannot be read. */
+  public static String describe(long pid) {
+    return ProcessHandle.of(pid)
+        .flatMap(h -> h.info().commandLine())
+        .orElseGet(() -> readCmdline(pid));
+  }
+
+  private static String readCmdline(long pid) {
+    try {
+      byte[] raw = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("cmdline"));
+      return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim();
+    } catch (IOException | SecurityException e) {
+      return "";
+    }
+  }
+
+  private static boolean isNumber(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (!Character.isDigit(s.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A live process carrying a mark. */
+  public static final class MarkedProcess {
+    private final long pid;
+    private final String mark;
+
+    MarkedProcess(long pid, String mark) {
+      this.pid = pid;
+      this.mark = mark;
+    }
+
+    public long pid() {
+      return pid;
+    }
+
+    public String mark() {
+      return mark;
+    }
+
+    @Override
+    public String toString() {
+      return pid + "(" + mark + ")";
+    }
+  }
+}

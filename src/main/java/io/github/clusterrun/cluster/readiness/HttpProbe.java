@@ -1,0 +1,78 @@
+package io.github.clusterrun.cluster.readiness;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.URL;
+
+/** Holds once a URL answers a GET with a 2xx status. Proxies are never used: nodes are local. */
+public final class HttpProbe implements Probe {
+  private static final int TIMEOUT_MS = 2000;
+
+  private final String url;
+  private volatile String lastFailure = "";
+
+  public HttpProbe(String url) {
+    this.url = url;
+  }
+
+  @Override
+  public boolean check() {
+    HttpURLConnection connection = null;
+    try {
+      connection = (HttpURLConnection) new URL(url).openConnection(Proxy.NO_PROXY);
+      connection.setConnectTimeout(TIMEOUT_MS);
+      connection.setReadTimeout(TIMEOUT_MS);
+      connection.setUseCaches(false);
+      connection.setInstanceFollowRedirects(true);
+      int status = connection.getResponseCode();
+      drain(connection);
+      if (status >= 200 && status < 300) {
+        return true;
+      }
+      lastFailure = "HTTP " + status;
+      return false;
+    } catch (IOException e) {
+      lastFailure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return false;
+    } finally {
+      if (connection != null) {
+        connection.disconnect();
+      }
+    }
+  }
+
+  private static void drain(HttpURLConnection connection) {
+    try (InputStream in =
+        connection.getResponseCode() < 400
+            ? connection.getInputStream()
+            : connection.getErrorStream()) {
+      if (in != null) {
+        in.transferTo(OutputStreamSink.INSTANCE);
+      }
+    } catch (IOException ignored) {
+      // The status is what counts.
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "http " + url;
+  }
+
+  @Override
+  public String lastFailure() {
+    return lastFailure;
+  }
+
+  private static final class OutputStreamSink extends java.io.OutputStream {
+    static final OutputStreamSink INSTANCE = new OutputStreamSink();
+
+    @Override
+    public void write(int b) {}
+
+    @Override
+    public void write(byte[] b, int off, int len) {}
+  }
+}

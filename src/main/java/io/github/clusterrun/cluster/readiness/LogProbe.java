@@ -1,0 +1,88 @@
+package io.github.clusterrun.cluster.readiness;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.regex.Pattern;
+
+/**
+ * Holds once a line of the node's console log matches a regular expression. Reads only what was
+ * appended since the last check, so a check costs one {@code read} however large the log grows.
+ */
+public final class LogProbe implements Probe {
+  private static final int MAX_PARTIAL_LINE = 64 * 1024;
+
+  private final Path file;
+  private final Pattern pattern;
+  private long offset;
+  private final StringBuilder partial = new StringBuilder();
+  private volatile String lastFailure = "";
+
+  public LogProbe(Path file, Pattern pattern) {
+    this.file = file;
+    this.pattern = pattern;
+  }
+
+  @Override
+  public synchronized boolean check() {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (size < offset) {
+        offset = 0; // truncated or replaced
+        partial.setLength(0);
+      }
+      ByteBuffer buffer = ByteBuffer.allocate(8192);
+      channel.position(offset);
+      int n;
+      while ((n = channel.read(buffer)) > 0) {
+        offset += n;
+        buffer.flip();
+        if (scan(StandardCharsets.UTF_8.decode(buffer).toString())) {
+          return true;
+        }
+        buffer.clear();
+      }
+      // A last line without its newline yet still counts: some nodes print a prompt.
+      if (pattern.matcher(partial).find()) {
+        return true;
+      }
+      lastFailure = "no line matched yet";
+      return false;
+    } catch (NoSuchFileException e) {
+      lastFailure = "no console log yet";
+      return false;
+    } catch (IOException e) {
+      lastFailure = e.toString();
+      return false;
+    }
+  }
+
+  private boolean scan(String chunk) {
+    for (int i = 0; i < chunk.length(); i++) {
+      char c = chunk.charAt(i);
+      if (c == '\n') {
+        if (pattern.matcher(partial).find()) {
+          return true;
+        }
+        partial.setLength(0);
+      } else if (c != '\r' && partial.length() < MAX_PARTIAL_LINE) {
+        partial.append(c);
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String describe() {
+    return "log /" + pattern.pattern() + "/ in " + file;
+  }
+
+  @Override
+  public String lastFailure() {
+    return lastFailure;
+  }
+}

@@ -1,0 +1,70 @@
+package io.github.clusterrun.cluster.state;
+
+import io.github.clusterrun.cluster.ClusterLog;
+import io.github.clusterrun.cluster.process.StopReport;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The clusters this JVM started and has not yet confirmed stopped, by directory. {@code stop} in the
+ * same build finds its cluster here (with the {@link Process} objects, so exit codes are known);
+ * each has a JVM exit hook that stops it, keeping its directories, if Maven exits first (Ctrl-C, a
+ * build failure between the two phases).
+ */
+public final class LiveClusters {
+  private static final Map<Path, LiveCluster> LIVE = new ConcurrentHashMap<>();
+
+  private LiveClusters() {}
+
+  static void register(LiveCluster cluster) {
+    LIVE.put(cluster.directory(), cluster);
+    Thread hook =
+        new Thread(
+            () -> {
+              try {
+                StopReport report = cluster.stop(ClusterLog.SILENT);
+                if (!report.nodes().isEmpty()) {
+                  System.err.println(
+                      "[cluster] Stopped the cluster in "
+                          + cluster.directory()
+                          + " as the JVM exits; its directories are kept."
+                          + (report.confirmed() ? "" : " Still alive: " + report.survivors()));
+                }
+              } catch (IOException | RuntimeException e) {
+                System.err.println("[cluster] Stopping " + cluster.directory() + " failed: " + e);
+              }
+            },
+            "cluster-exit-hook");
+    cluster.exitHook(hook);
+    Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  static void unregister(LiveCluster cluster) {
+    LIVE.remove(cluster.directory(), cluster);
+    Thread hook = cluster.exitHook();
+    if (hook != null && hook != Thread.currentThread()) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // The JVM is exiting and the hook is running or done: nothing to remove.
+      }
+    }
+  }
+
+  /** The cluster this JVM runs in {@code directory}, if any. */
+  public static Optional<LiveCluster> find(Path directory) {
+    return Optional.ofNullable(LIVE.get(directory));
+  }
+
+  /** The cluster in {@code directory}: the one this JVM runs, else the recorded one. */
+  public static Optional<LiveCluster> findOrRecorded(Path directory) throws IOException {
+    Optional<LiveCluster> live = find(directory);
+    if (live.isPresent()) {
+      return live;
+    }
+    return ClusterState.read(directory).map(state -> LiveCluster.recorded(directory, state));
+  }
+}

@@ -1,0 +1,122 @@
+package io.github.clusterrun.cluster.stop;
+
+import io.github.clusterrun.cluster.ClusterException;
+import io.github.clusterrun.cluster.ClusterLog;
+import io.github.clusterrun.cluster.cleanup.CleanupDecision;
+import io.github.clusterrun.cluster.cleanup.SafeDelete;
+import io.github.clusterrun.cluster.config.StopConfig;
+import io.github.clusterrun.cluster.outcome.FailsafeSummaries;
+import io.github.clusterrun.cluster.outcome.TestOutcome;
+import io.github.clusterrun.cluster.process.NodeStop;
+import io.github.clusterrun.cluster.process.StopReport;
+import io.github.clusterrun.cluster.state.ClusterState;
+import io.github.clusterrun.cluster.state.LiveCluster;
+import io.github.clusterrun.cluster.state.LiveClusters;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The {@code stop} goal's work: stop every node family and confirm the kill; only then read the
+ * Failsafe results and delete or keep the directories, saying which and why in one line. It never
+ * fails for test failures ({@code failsafe:verify} does); it fails when a process survives.
+ */
+public final class ClusterStopper {
+  private final StopConfig config;
+  private final ClusterLog log;
+
+  public ClusterStopper(StopConfig config, ClusterLog log) {
+    this.config = config;
+    this.log = log;
+  }
+
+  /** What {@link #stop} decided, for callers and tests. */
+  public enum Result {
+    NOTHING_RECORDED,
+    ALREADY_STOPPED,
+    DELETED,
+    KEPT
+  }
+
+  public Result stop() throws ClusterException {
+    Path dir = config.clusterDirectory();
+    Optional<LiveCluster> found;
+    try {
+      found = LiveClusters.findOrRecorded(dir);
+    } catch (IOException e) {
+      throw new ClusterException("Cannot read the cluster state in " + dir + ": " + e.getMessage(), e);
+    }
+    if (found.isEmpty()) {
+      log.info("No cluster is recorded in " + config.displayDirectory() + ": nothing to stop.");
+      return Result.NOTHING_RECORDED;
+    }
+    LiveCluster cluster = found.get();
+    if (cluster.stopped()) {
+      log.info("The cluster in " + config.displayDirectory() + " is already stopped.");
+      return Result.ALREADY_STOPPED;
+    }
+    ClusterState state = cluster.state();
+    StopReport report;
+    try {
+      report = cluster.stop(log);
+    } catch (IOException e) {
+      throw new ClusterException("Cannot record the stopped cluster: " + e.getMessage(), e);
+    }
+    for (NodeStop node : report.nodes()) {
+      log.info("  " + node.describe());
+    }
+    if (!report.confirmed()) {
+      log.warn("Kept " + config.displayDirectory() + ": the kill is not confirmed.");
+      throw Reaper.survivors(dir, report);
+    }
+
+    TestOutcome outcome = withNodeExits(FailsafeSummaries.read(config.summaryFiles(), state.started()), report);
+    CleanupDecision decision = CleanupDecision.decide(outcome, config.skipCleanup(), config.cleanup());
+    if (decision.delete()) {
+      try {
+        SafeDelete.deleteTree(dir);
+      } catch (IOException e) {
+        throw new ClusterException(
+            "Every node is stopped, but " + dir + " could not be deleted: " + e, e);
+      }
+      log.info("Deleted " + config.displayDirectory() + ": " + decision.reason());
+      return Result.DELETED;
+    }
+    log.info(
+        "Kept "
+            + config.displayDirectory()
+            + ": "
+            + decision.reason()
+            + "; node logs in "
+            + config.displayDirectory()
+            + "/n_*/logs");
+    return Result.KEPT;
+  }
+
+  /** A node that exited on its own while the tests ran means the tests cannot have passed. */
+  private static TestOutcome withNodeExits(TestOutcome outcome, StopReport report) {
+    for (NodeStop node : report.nodes()) {
+      if (node.how() == NodeStop.How.EXITED_BEFORE) {
+        String exit =
+            "node "
+                + node.name()
+                + " exited on its own while the tests ran"
+                + node.exitCode().map(code -> " (exit code " + code + ")").orElse("");
+        return TestOutcome.notProven(outcome.passed() ? exit : outcome.reason() + "; " + exit);
+      }
+    }
+    return outcome;
+  }
+
+  /** The {@code clean} goal's work: stop what a recorded cluster left running, then delete it all. */
+  public void clean() throws ClusterException {
+    Path dir = config.clusterDirectory();
+    Reaper.reap(dir, log);
+    try {
+      SafeDelete.deleteTree(dir);
+    } catch (IOException e) {
+      throw new ClusterException("Cannot delete " + dir + ": " + e, e);
+    }
+    log.info("Deleted " + config.displayDirectory() + ".");
+  }
+}
