@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -80,6 +81,7 @@ public final class ReadinessWaiter {
     try {
       for (Target target : targets) {
         CompletableFuture<Void> ready = new CompletableFuture<>();
+        AtomicBoolean claimed = new AtomicBoolean();
         readies.add(ready);
         target.process.onExit().thenRun(
             () -> {
@@ -97,8 +99,10 @@ public final class ReadinessWaiter {
                   return;
                 }
               }
-              if (target.process.isAlive() && ready.complete(null)) {
+              // Tell the listener before the wait can end, so the node's line comes first in the log.
+              if (target.process.isAlive() && claimed.compareAndSet(false, true)) {
                 listener.ready(target.name, Duration.ofNanos(System.nanoTime() - begin));
+                ready.complete(null);
               }
             };
         ScheduledFuture<?> task = pool.scheduleWithFixedDelay(check, 0, POLL_MS, TimeUnit.MILLISECONDS);

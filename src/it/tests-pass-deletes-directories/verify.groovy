@@ -1,0 +1,10 @@
+def check = evaluate(new File(basedir, '../../../src/it/verify-lib.groovy'))
+check.matches(/n_0 ready in \d+ ms \(pid \d+, http=\d+ admin=\d+\)/)
+check.matches(/Cluster of 3 nodes ready in \d+ ms: 127\.0\.0\.1:\d+,127\.0\.0\.1:\d+,127\.0\.0\.1:\d+/)
+check.has('Tests run: 1, Failures: 0, Errors: 0')
+check.matches(/n_2 \(pid \d+\): stopped gracefully in \d+ ms, exit code 143/)
+check.has('Deleted target/cluster: 1 integration test passed')
+check.hasNot('Directory not empty')
+check.gone('target/cluster')
+check.noNodeAlive()
+return true
