@@ -148,7 +148,7 @@ public final class ClusterConfigBuilder {
     }
     Path program = Executables.resolve(executable, base, pathEnvironment);
 
-    List<String> portNames = ports.isEmpty() ? List.of("port") : new ArrayList<>(ports);
+    List<String> portNames = new ArrayList<>(ports.isEmpty() ? List.of("port") : ports);
     Set<String> seen = new HashSet<>();
     for (String port : portNames) {
       if (port == null || !PORT_NAME.matcher(port.trim()).matches()) {

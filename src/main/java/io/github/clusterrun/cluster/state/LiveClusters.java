@@ -1,9 +1,14 @@
 package io.github.clusterrun.cluster.state;
 
 import io.github.clusterrun.cluster.ClusterLog;
+import io.github.clusterrun.cluster.process.FamilyMark;
+import io.github.clusterrun.cluster.process.FamilyStopper;
+import io.github.clusterrun.cluster.process.NodeProcess;
 import io.github.clusterrun.cluster.process.StopReport;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +25,7 @@ public final class LiveClusters {
   private LiveClusters() {}
 
   static void register(LiveCluster cluster) {
+    warmUp();
     LIVE.put(cluster.directory(), cluster);
     Thread hook =
         new Thread(
@@ -40,6 +46,18 @@ public final class LiveClusters {
             "cluster-exit-hook");
     cluster.exitHook(hook);
     Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /**
+   * Loads every core class and runs the stop path once on nothing, so that every class and lambda
+   * the exit hook needs is loaded now. Maven closes the plugin's class loader when the build ends, before JVM exit hooks run; a
+   * class first needed by the hook then fails with {@link NoClassDefFoundError}.
+   */
+  private static void warmUp() {
+    ClassPreloader.preloadCore();
+    NodeProcess nobody = NodeProcess.recorded("warm-up", FamilyMark.of("warm-up", "none"), 0, null);
+    new FamilyStopper("warm-up", Duration.ZERO, null, ClusterLog.SILENT).stop(List.of(nobody));
+    StopReport.nothingRunning().confirmed();
   }
 
   static void unregister(LiveCluster cluster) {
