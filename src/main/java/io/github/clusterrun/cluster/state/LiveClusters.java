@@ -8,6 +8,7 @@ import io.github.clusterrun.cluster.process.StopReport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,17 +31,9 @@ public final class LiveClusters {
     Thread hook =
         new Thread(
             () -> {
-              try {
-                StopReport report = cluster.stop(ClusterLog.SILENT);
-                if (!report.nodes().isEmpty()) {
-                  System.err.println(
-                      "[cluster] Stopped the cluster in "
-                          + cluster.directory()
-                          + " as the JVM exits; its directories are kept."
-                          + (report.confirmed() ? "" : " Still alive: " + report.survivors()));
-                }
-              } catch (IOException | RuntimeException e) {
-                System.err.println("[cluster] Stopping " + cluster.directory() + " failed: " + e);
+              String said = stopLeftOver(cluster, "as the JVM exits");
+              if (said != null) {
+                System.err.println("[cluster] " + said);
               }
             },
             "cluster-exit-hook");
@@ -69,6 +62,41 @@ public final class LiveClusters {
       } catch (IllegalStateException shuttingDown) {
         // The JVM is exiting and the hook is running or done: nothing to remove.
       }
+    }
+  }
+
+  /**
+   * Stops every cluster still running at the end of a Maven session whose {@code stop} never ran
+   * (the build failed between the phases), keeping the directories. In a long-lived JVM (mvnd,
+   * embedded Maven) the exit hook would come too late.
+   *
+   * @return one line per cluster stopped, for the build log
+   */
+  public static List<String> stopAll(String when) {
+    List<String> said = new ArrayList<>();
+    for (LiveCluster cluster : new ArrayList<>(LIVE.values())) {
+      String line = stopLeftOver(cluster, when);
+      if (line != null) {
+        said.add(line);
+      }
+    }
+    return said;
+  }
+
+  private static String stopLeftOver(LiveCluster cluster, String when) {
+    try {
+      StopReport report = cluster.stop(ClusterLog.SILENT);
+      if (report.nodes().isEmpty()) {
+        return null;
+      }
+      return "Stopped the cluster in "
+          + cluster.directory()
+          + " "
+          + when
+          + " (its stop goal did not run); its directories are kept."
+          + (report.confirmed() ? "" : " Still alive: " + report.survivors());
+    } catch (IOException | RuntimeException e) {
+      return "Stopping the cluster in " + cluster.directory() + " failed: " + e;
     }
   }
 
