@@ -176,7 +176,7 @@ public final class ClusterConfigBuilder {
         throw new ConfigException(
             "environment",
             "has the variable name '" + e.getKey() + "'",
-            "use letters, digits and '_' for environment variable names");
+            "start with a letter or '_', then use letters, digits, '_' or '.'");
       }
       Placeholders.check("environment/" + e.getKey(), e.getValue(), portNames);
     }

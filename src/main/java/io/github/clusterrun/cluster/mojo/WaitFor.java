@@ -22,7 +22,7 @@ public class WaitFor {
   /** A Java regular expression that a line of the node's console log must match. */
   String log;
 
-  /** Seconds each node has to become ready. */
+  /** Seconds the nodes have to become ready; they start together, so it is each node's time. */
   int timeout = 60;
 
   @Override

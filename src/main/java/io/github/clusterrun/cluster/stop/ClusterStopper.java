@@ -93,19 +93,20 @@ public final class ClusterStopper {
     return Result.KEPT;
   }
 
-  /** A node that exited on its own while the tests ran means the tests cannot have passed. */
+  /** A node that exited on its own before the stop means the tests cannot be trusted to have passed. */
   private static TestOutcome withNodeExits(TestOutcome outcome, StopReport report) {
+    StringBuilder exited = new StringBuilder();
     for (NodeStop node : report.nodes()) {
       if (node.how() == NodeStop.How.EXITED_BEFORE) {
-        String exit =
-            "node "
-                + node.name()
-                + " exited on its own while the tests ran"
-                + node.exitCode().map(code -> " (exit code " + code + ")").orElse("");
-        return TestOutcome.notProven(outcome.passed() ? exit : outcome.reason() + "; " + exit);
+        exited.append(exited.length() == 0 ? "" : ", ").append(node.name());
+        node.exitCode().ifPresent(code -> exited.append(" (exit code ").append(code).append(')'));
       }
     }
-    return outcome;
+    if (exited.length() == 0) {
+      return outcome;
+    }
+    String why = "node " + exited + " had exited on its own before stop";
+    return TestOutcome.notProven(outcome.passed() ? why : outcome.reason() + "; " + why);
   }
 
   /** The {@code clean} goal's work: stop what a recorded cluster left running, then delete it all. */
