@@ -18,6 +18,16 @@ public final class CleanupDecision {
    * decided by the caller before this).
    */
   public static CleanupDecision decide(TestOutcome outcome, boolean skipCleanup, CleanupPolicy policy) {
+    return decide(outcome, skipCleanup, policy, null);
+  }
+
+  /**
+   * As {@link #decide(TestOutcome, boolean, CleanupPolicy)}, where {@code crashArtefact} (a path
+   * relative to the cluster directory, or null) keeps the directories under {@code onSuccess} even
+   * when the tests passed.
+   */
+  public static CleanupDecision decide(
+      TestOutcome outcome, boolean skipCleanup, CleanupPolicy policy, String crashArtefact) {
     if (skipCleanup) {
       return new CleanupDecision(false, "cluster.skipCleanup is set");
     }
@@ -27,6 +37,10 @@ public final class CleanupDecision {
       case NEVER:
         return new CleanupDecision(false, "cleanup is 'never' (" + outcome.reason() + ")");
       default:
+        if (outcome.passed() && crashArtefact != null) {
+          return new CleanupDecision(
+              false, "a node left " + crashArtefact + " (keepWhen), although " + outcome.reason());
+        }
         return new CleanupDecision(outcome.passed(), outcome.reason());
     }
   }

@@ -28,6 +28,8 @@ public final class ClusterConfig {
   private final CleanupPolicy cleanup;
   private final boolean skipCleanup;
   private final List<Path> summaryFiles;
+  private final Integer basePort;
+  private final String propertyPrefix;
 
   ClusterConfig(
       Path clusterDirectory,
@@ -43,7 +45,9 @@ public final class ClusterConfig {
       String stopInput,
       CleanupPolicy cleanup,
       boolean skipCleanup,
-      List<Path> summaryFiles) {
+      List<Path> summaryFiles,
+      Integer basePort,
+      String propertyPrefix) {
     this.clusterDirectory = clusterDirectory;
     this.baseDirectory = baseDirectory;
     this.nodes = nodes;
@@ -58,6 +62,8 @@ public final class ClusterConfig {
     this.cleanup = cleanup;
     this.skipCleanup = skipCleanup;
     this.summaryFiles = Collections.unmodifiableList(new ArrayList<>(summaryFiles));
+    this.basePort = basePort;
+    this.propertyPrefix = propertyPrefix;
   }
 
   public static ClusterConfigBuilder builder() {
@@ -125,6 +131,16 @@ public final class ClusterConfig {
     return summaryFiles;
   }
 
+  /** The first of the fixed ports, or null for free ports. */
+  public Integer basePort() {
+    return basePort;
+  }
+
+  /** The prefix of every exported property ({@code cluster} gives {@code cluster.hosts}). */
+  public String propertyPrefix() {
+    return propertyPrefix;
+  }
+
   @Override
   public String toString() {
     return "ClusterConfig{clusterDirectory="
@@ -153,6 +169,10 @@ public final class ClusterConfig {
         + skipCleanup
         + ", summaryFiles="
         + summaryFiles
+        + ", basePort="
+        + basePort
+        + ", propertyPrefix="
+        + propertyPrefix
         + "}";
   }
 }

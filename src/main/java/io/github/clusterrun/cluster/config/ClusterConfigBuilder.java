@@ -3,7 +3,9 @@ package io.github.clusterrun.cluster.config;
 import io.github.clusterrun.cluster.cleanup.DirectoryGuard;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.io.File;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,6 +40,12 @@ public final class ClusterConfigBuilder {
   private boolean skipCleanup;
   private final List<Path> summaryFiles = new ArrayList<>();
   private Map<String, String> pathEnvironment = System.getenv();
+  private Integer basePort;
+  private String propertyPrefix = "cluster";
+  private String mainClass;
+  private String javaExecutable;
+  private final List<String> jvmArgs = new ArrayList<>();
+  private final List<String> classpath = new ArrayList<>();
 
   ClusterConfigBuilder() {}
 
@@ -119,6 +127,36 @@ public final class ClusterConfigBuilder {
     return this;
   }
 
+  /**
+   * Makes every node a Java class run from {@code classpath} instead of an {@code executable}.
+   *
+   * @param javaExecutable the {@code java} program; null for the JDK that runs Maven
+   */
+  public ClusterConfigBuilder javaNode(
+      String mainClass, List<String> classpath, List<String> jvmArgs, String javaExecutable) {
+    this.mainClass = mainClass == null || mainClass.isBlank() ? null : mainClass.trim();
+    if (classpath != null) {
+      this.classpath.addAll(classpath);
+    }
+    if (jvmArgs != null) {
+      this.jvmArgs.addAll(jvmArgs);
+    }
+    this.javaExecutable = javaExecutable;
+    return this;
+  }
+
+  /** Fixed ports from this one on (node i's port k = base + i * ports + k); null for free ports. */
+  public ClusterConfigBuilder basePort(Integer basePort) {
+    this.basePort = basePort;
+    return this;
+  }
+
+  /** The prefix of the exported properties; {@code cluster} by default. */
+  public ClusterConfigBuilder propertyPrefix(String prefix) {
+    this.propertyPrefix = prefix;
+    return this;
+  }
+
   /** The environment whose {@code PATH} resolves a bare executable name; the JVM's by default. */
   public ClusterConfigBuilder pathEnvironment(Map<String, String> env) {
     this.pathEnvironment = env;
@@ -146,8 +184,6 @@ public final class ClusterConfigBuilder {
           "is " + nodes + ", but a cluster needs at least one node",
           "set <nodes> to 1 or more (or -Dcluster.nodes=3)");
     }
-    Path program = Executables.resolve(executable, base, pathEnvironment);
-
     List<String> portNames = new ArrayList<>(ports.isEmpty() ? List.of("port") : ports);
     Set<String> seen = new HashSet<>();
     for (String port : portNames) {
@@ -163,6 +199,15 @@ public final class ClusterConfigBuilder {
       }
     }
     portNames.replaceAll(String::trim);
+
+    Path program;
+    List<String> commandArguments = new ArrayList<>();
+    if (mainClass != null) {
+      program = javaProgram(base, portNames, commandArguments);
+    } else {
+      program = Executables.resolve(executable, base, pathEnvironment);
+    }
+    commandArguments.addAll(arguments);
 
     for (String argument : arguments) {
       if (argument == null) {
@@ -196,6 +241,23 @@ public final class ClusterConfigBuilder {
           "stopInput", "spans several lines", "give a single line, e.g. <stopInput>shutdown</stopInput>");
     }
     CleanupPolicy policy = CleanupPolicy.parse(cleanup);
+    if (basePort != null) {
+      int last = basePort + nodes * portNames.size() - 1;
+      if (basePort < 1 || last > 65535) {
+        throw new ConfigException(
+            "basePort",
+            "is " + basePort + ", so the last port would be " + last,
+            "choose a base port from 1024 to " + (65536 - nodes * portNames.size())
+                + ", or leave it out for free ports");
+      }
+    }
+    String prefix = propertyPrefix == null || propertyPrefix.isBlank() ? "cluster" : propertyPrefix.trim();
+    if (!prefix.matches("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*")) {
+      throw new ConfigException(
+          "propertyPrefix",
+          "is '" + propertyPrefix + "'",
+          "use letters, digits, '-' and '_', with dots between parts, e.g. db.cluster");
+    }
 
     List<Path> summaries = new ArrayList<>();
     for (Path summary : summaryFiles) {
@@ -207,7 +269,7 @@ public final class ClusterConfigBuilder {
         base,
         nodes,
         program,
-        arguments,
+        commandArguments,
         environment,
         workDir,
         portNames,
@@ -216,7 +278,48 @@ public final class ClusterConfigBuilder {
         stopInput == null || stopInput.isEmpty() ? null : stopInput,
         policy,
         skipCleanup,
-        summaries);
+        summaries,
+        basePort,
+        prefix);
+  }
+
+  /** The {@code java} program for a {@code mainClass} node; its JVM arguments go to {@code command}. */
+  private Path javaProgram(Path base, List<String> portNames, List<String> command)
+      throws ConfigException {
+    if (executable != null && !executable.isBlank()) {
+      throw new ConfigException(
+          "mainClass",
+          "and <executable> are both set",
+          "keep one: <executable> for a program, <mainClass> for a Java class of this project");
+    }
+    if (!mainClass.matches("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}.$]*")) {
+      throw new ConfigException(
+          "mainClass", "is '" + mainClass + "', which is not a class name", "give a class name such as com.example.Server");
+    }
+    String java =
+        javaExecutable == null || javaExecutable.isBlank()
+            ? Paths.get(System.getProperty("java.home"), "bin", "java").toString()
+            : javaExecutable;
+    Path program;
+    try {
+      program = Executables.resolve(java, base, pathEnvironment);
+    } catch (ConfigException e) {
+      throw new ConfigException(
+          "javaExecutable",
+          "is '" + java + "', which is not a java program",
+          "leave it out to use the JDK that runs Maven, or give the path of bin/java");
+    }
+    for (String arg : jvmArgs) {
+      if (arg == null) {
+        throw new ConfigException("jvmArgs", "has an empty <jvmArg>", "remove it or give it a value");
+      }
+      Placeholders.check("jvmArgs", arg, portNames);
+      command.add(arg);
+    }
+    command.add("-cp");
+    command.add(String.join(File.pathSeparator, classpath));
+    command.add(mainClass);
+    return program;
   }
 
   private void checkReadiness(List<String> portNames) throws ConfigException {

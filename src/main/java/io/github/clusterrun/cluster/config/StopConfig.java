@@ -16,18 +16,27 @@ public final class StopConfig {
   private final List<Path> summaryFiles;
   private final CleanupPolicy cleanup;
   private final boolean skipCleanup;
+  private final int logTail;
+  private final List<String> keepWhen;
+
+  /** The crash artefacts that keep the directories by default: core dumps, JVM crash logs, heap dumps. */
+  public static final List<String> DEFAULT_KEEP_WHEN = List.of("core", "core.*", "hs_err_pid*.log", "*.hprof");
 
   private StopConfig(
       Path clusterDirectory,
       Path baseDirectory,
       List<Path> summaryFiles,
       CleanupPolicy cleanup,
-      boolean skipCleanup) {
+      boolean skipCleanup,
+      int logTail,
+      List<String> keepWhen) {
     this.clusterDirectory = clusterDirectory;
     this.baseDirectory = baseDirectory;
     this.summaryFiles = Collections.unmodifiableList(new ArrayList<>(summaryFiles));
     this.cleanup = cleanup;
     this.skipCleanup = skipCleanup;
+    this.logTail = logTail;
+    this.keepWhen = List.copyOf(keepWhen);
   }
 
   /** Checks the values (the same rules as for {@code start}) and builds the configuration. */
@@ -36,7 +45,9 @@ public final class StopConfig {
       Path baseDirectory,
       List<Path> summaryFiles,
       String cleanup,
-      boolean skipCleanup)
+      boolean skipCleanup,
+      int logTail,
+      List<String> keepWhen)
       throws ConfigException {
     Path base = baseDirectory.toAbsolutePath().normalize();
     if (clusterDirectory == null) {
@@ -51,7 +62,21 @@ public final class StopConfig {
     for (Path file : summaryFiles) {
       summaries.add(base.resolve(file).toAbsolutePath().normalize());
     }
-    return new StopConfig(dir, base, summaries, CleanupPolicy.parse(cleanup), skipCleanup);
+    if (logTail < 0) {
+      throw new ConfigException(
+          "logTail", "is " + logTail, "give the number of console log lines to show, or 0 for none");
+    }
+    List<String> patterns = keepWhen == null ? DEFAULT_KEEP_WHEN : keepWhen;
+    for (String pattern : patterns) {
+      if (pattern == null || pattern.isBlank() || pattern.contains("/")) {
+        throw new ConfigException(
+            "keepWhen",
+            "has the pattern '" + pattern + "'",
+            "give file name patterns such as core.* or hs_err_pid*.log (no directories)");
+      }
+    }
+    return new StopConfig(
+        dir, base, summaries, CleanupPolicy.parse(cleanup), skipCleanup, logTail, patterns);
   }
 
   public Path clusterDirectory() {
@@ -74,6 +99,16 @@ public final class StopConfig {
     return skipCleanup;
   }
 
+  /** How many lines of each node's console log {@code stop} shows when the tests did not pass. */
+  public int logTail() {
+    return logTail;
+  }
+
+  /** File name patterns (glob) of crash artefacts that keep the directories even after a pass. */
+  public List<String> keepWhen() {
+    return keepWhen;
+  }
+
   /** The cluster directory as users know it: relative to the project when it lies inside. */
   public String displayDirectory() {
     return clusterDirectory.startsWith(baseDirectory)
@@ -91,6 +126,10 @@ public final class StopConfig {
         + cleanup
         + ", skipCleanup="
         + skipCleanup
+        + ", logTail="
+        + logTail
+        + ", keepWhen="
+        + keepWhen
         + "}";
   }
 }

@@ -74,6 +74,32 @@ abstract class AbstractClusterMojo extends AbstractMojo {
   @Parameter(property = "cluster.skipCleanup", defaultValue = "false")
   boolean skipCleanup;
 
+  /**
+   * Lines of each node's console log that {@code stop} shows when the tests did not pass (or a node
+   * died); 0 shows none.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "cluster.logTail", defaultValue = "20")
+  int logTail;
+
+  /**
+   * File name patterns of crash artefacts that keep the directories even when the tests passed.
+   * Default: {@code core}, {@code core.*}, {@code hs_err_pid*.log}, {@code *.hprof}.
+   *
+   * @since 0.1.0
+   */
+  @Parameter List<String> keepWhen;
+
+  /**
+   * An existing cluster to test against, as {@code host:port,host:port}: {@code start} and {@code
+   * stop} then start, stop and delete nothing, and export the same properties for these nodes.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "cluster.external")
+  String external;
+
   @Parameter(defaultValue = "${project}", readonly = true, required = true)
   MavenProject project;
 
@@ -81,7 +107,7 @@ abstract class AbstractClusterMojo extends AbstractMojo {
   public final void execute() throws MojoExecutionException, MojoFailureException {
     String why = skipReason();
     if (why != null) {
-      getLog().info("Skipping the cluster: " + why + " is set.");
+      getLog().info("Skipping the cluster: " + why + (why.startsWith("packaging") ? "." : " is set."));
       return;
     }
     try {
@@ -98,6 +124,9 @@ abstract class AbstractClusterMojo extends AbstractMojo {
     if (skip) {
       return "cluster.skip";
     }
+    if ("pom".equals(project.getPackaging())) {
+      return "packaging pom";
+    }
     if (skipITs) {
       return "skipITs";
     }
@@ -111,6 +140,11 @@ abstract class AbstractClusterMojo extends AbstractMojo {
   }
 
   abstract void run(ClusterLog log) throws ConfigException, ClusterException;
+
+  /** Whether the tests run against an existing cluster that the plugin must not touch. */
+  boolean isExternal() {
+    return external != null && !external.isBlank();
+  }
 
   Path baseDirectory() {
     return project.getBasedir().toPath();
@@ -131,6 +165,8 @@ abstract class AbstractClusterMojo extends AbstractMojo {
         baseDirectory(),
         summaries,
         cleanup,
-        skipCleanup);
+        skipCleanup,
+        logTail,
+        keepWhen);
   }
 }

@@ -18,11 +18,18 @@ import org.apache.maven.plugins.annotations.Mojo;
 public class CleanMojo extends AbstractClusterMojo {
   @Override
   String skipReason() {
-    return skip ? "cluster.skip" : null;
+    if (skip) {
+      return "cluster.skip";
+    }
+    return "pom".equals(project.getPackaging()) ? "packaging pom" : null;
   }
 
   @Override
   void run(ClusterLog log) throws ConfigException, ClusterException {
+    if (isExternal()) {
+      log.info("The cluster is external (cluster.external): nothing to clean.");
+      return;
+    }
     new ClusterStopper(stopConfig(), log).clean();
   }
 }

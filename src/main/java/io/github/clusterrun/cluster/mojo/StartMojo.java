@@ -6,13 +6,16 @@ import io.github.clusterrun.cluster.config.ClusterConfig;
 import io.github.clusterrun.cluster.config.ConfigException;
 import io.github.clusterrun.cluster.config.Readiness;
 import io.github.clusterrun.cluster.start.ClusterStarter;
+import io.github.clusterrun.cluster.start.ExternalCluster;
 import io.github.clusterrun.cluster.start.StartedCluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.maven.artifact.DependencyResolutionRequiredException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.plugins.annotations.ResolutionScope;
 
 /**
  * Starts the cluster before the integration tests: reaps a stale cluster left in {@code
@@ -21,7 +24,11 @@ import org.apache.maven.plugins.annotations.Parameter;
  *
  * @since 0.1.0
  */
-@Mojo(name = "start", defaultPhase = LifecyclePhase.PRE_INTEGRATION_TEST, threadSafe = true)
+@Mojo(
+    name = "start",
+    defaultPhase = LifecyclePhase.PRE_INTEGRATION_TEST,
+    requiresDependencyResolution = ResolutionScope.TEST,
+    threadSafe = true)
 public class StartMojo extends AbstractClusterMojo {
   /**
    * Number of nodes, 1 or more.
@@ -39,6 +46,41 @@ public class StartMojo extends AbstractClusterMojo {
    */
   @Parameter(property = "cluster.executable")
   String executable;
+
+  /**
+   * A Java class of this project to run as every node, instead of an {@code executable}: run with
+   * the JDK that runs Maven (or {@code javaExecutable}), {@code jvmArgs}, and the classpath of
+   * {@code classpathScope}; {@code arguments} go to its {@code main}.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "cluster.mainClass")
+  String mainClass;
+
+  /**
+   * The classpath of a {@code mainClass} node: {@code test} (classes, test classes and every
+   * dependency), {@code runtime} or {@code compile}.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "cluster.classpathScope", defaultValue = "test")
+  String classpathScope;
+
+  /**
+   * JVM arguments of a {@code mainClass} node, before the class name; placeholders allowed (e.g.
+   * {@code -Djava.io.tmpdir=@{node.tmpDir}}).
+   *
+   * @since 0.1.0
+   */
+  @Parameter List<String> jvmArgs;
+
+  /**
+   * The {@code java} program of a {@code mainClass} node. Default: the JDK that runs Maven.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "cluster.javaExecutable")
+  String javaExecutable;
 
   /**
    * Arguments of the node program; placeholders such as {@code @{node.port}} allowed.
@@ -95,8 +137,35 @@ public class StartMojo extends AbstractClusterMojo {
   @Parameter(property = "cluster.stopInput")
   String stopInput;
 
+  /**
+   * The first of fixed ports: node i's port k is {@code basePort + i * <number of ports> + k}, for
+   * nodes that must find each other by convention. Default: free ports.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "cluster.basePort")
+  Integer basePort;
+
+  /**
+   * The prefix of every exported property, so that two clusters of one module can be told apart
+   * ({@code db} gives {@code db.hosts}, {@code db.node.0.port}, …).
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "cluster.propertyPrefix", defaultValue = "cluster")
+  String propertyPrefix;
+
   @Override
   void run(ClusterLog log) throws ConfigException, ClusterException {
+    if (isExternal()) {
+      exportExternal(log);
+      return;
+    }
+    start(log);
+  }
+
+  /** Starts the cluster and exports its properties. */
+  StartedCluster start(ClusterLog log) throws ConfigException, ClusterException {
     ClusterConfig config = config();
     getLog().debug(config.toString());
     long begin = System.nanoTime();
@@ -110,8 +179,47 @@ public class StartMojo extends AbstractClusterMojo {
             config.nodes(),
             config.nodes() == 1 ? "" : "s",
             Duration.ofNanos(System.nanoTime() - begin).toMillis(),
-            cluster.properties().get("cluster.hosts"),
+            cluster.properties().get(config.propertyPrefix() + ".hosts"),
             config.clusterDirectory().resolve("cluster.properties")));
+    return cluster;
+  }
+
+  private void exportExternal(ClusterLog log) throws ConfigException {
+    ExternalCluster cluster = ExternalCluster.parse(external);
+    String prefix = propertyPrefix == null || propertyPrefix.isBlank() ? "cluster" : propertyPrefix;
+    for (Map.Entry<String, String> property : cluster.properties(prefix).entrySet()) {
+      project.getProperties().setProperty(property.getKey(), property.getValue());
+    }
+    log.info(
+        "Using the external cluster "
+            + String.join(",", cluster.hosts())
+            + " (cluster.external): nothing is started, stopped or deleted.");
+  }
+
+  /** The classpath of {@code classpathScope}, for a {@code mainClass} node. */
+  private List<String> classpath() throws ConfigException {
+    if (mainClass == null || mainClass.isBlank()) {
+      return List.of();
+    }
+    String scope = classpathScope == null ? "test" : classpathScope.trim();
+    try {
+      switch (scope) {
+        case "test":
+          return project.getTestClasspathElements();
+        case "runtime":
+          return project.getRuntimeClasspathElements();
+        case "compile":
+          return project.getCompileClasspathElements();
+        default:
+          throw new ConfigException(
+              "classpathScope", "is '" + scope + "'", "use test, runtime or compile");
+      }
+    } catch (DependencyResolutionRequiredException e) {
+      throw new ConfigException(
+          "classpathScope",
+          "needs the " + scope + " dependencies, which are not resolved: " + e.getMessage(),
+          "run start in its default phase (pre-integration-test)");
+    }
   }
 
   ClusterConfig config() throws ConfigException {
@@ -124,6 +232,7 @@ public class StartMojo extends AbstractClusterMojo {
         .clusterDirectory(clusterDirectory == null ? null : clusterDirectory.toPath())
         .nodes(nodes)
         .executable(executable)
+        .javaNode(mainClass, classpath(), jvmArgs, javaExecutable)
         .arguments(arguments)
         .environment(environment)
         .workingDirectory(workingDirectory)
@@ -134,6 +243,8 @@ public class StartMojo extends AbstractClusterMojo {
         .cleanup(cleanup)
         .skipCleanup(skipCleanup)
         .summaryFiles(stopConfig().summaryFiles())
+        .basePort(basePort)
+        .propertyPrefix(propertyPrefix)
         .build();
   }
 }

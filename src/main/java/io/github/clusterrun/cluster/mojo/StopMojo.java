@@ -19,6 +19,10 @@ import org.apache.maven.plugins.annotations.Mojo;
 public class StopMojo extends AbstractClusterMojo {
   @Override
   void run(ClusterLog log) throws ConfigException, ClusterException {
+    if (isExternal()) {
+      log.info("The cluster is external (cluster.external): nothing to stop or delete.");
+      return;
+    }
     new ClusterStopper(stopConfig(), log).stop();
   }
 }

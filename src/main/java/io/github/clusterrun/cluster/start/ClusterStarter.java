@@ -6,6 +6,7 @@ import io.github.clusterrun.cluster.cleanup.SafeDelete;
 import io.github.clusterrun.cluster.config.ClusterConfig;
 import io.github.clusterrun.cluster.config.Placeholders;
 import io.github.clusterrun.cluster.config.Readiness;
+import io.github.clusterrun.cluster.evidence.LogTail;
 import io.github.clusterrun.cluster.lifeline.Lifeline;
 import io.github.clusterrun.cluster.process.FamilyMark;
 import io.github.clusterrun.cluster.process.NodeProcess;
@@ -60,6 +61,8 @@ public final class ClusterStarter {
     try {
       SafeDelete.deleteTree(dir);
       nodes = layOut();
+    } catch (PortsUnavailable e) {
+      throw new ClusterException(e.getMessage(), e);
     } catch (IOException e) {
       throw new ClusterException("Cannot prepare the cluster directory " + dir + ": " + e, e);
     }
@@ -134,7 +137,16 @@ public final class ClusterStarter {
 
   private List<NodeLayout> layOut() throws IOException {
     Path dir = config.clusterDirectory();
-    List<Map<String, Integer>> ports = PortAllocator.allocate(config.nodes(), config.ports());
+    List<Map<String, Integer>> ports;
+    if (config.basePort() == null) {
+      ports = PortAllocator.allocate(config.nodes(), config.ports());
+    } else {
+      try {
+        ports = PortAllocator.fixed(config.basePort(), config.nodes(), config.ports());
+      } catch (PortAllocator.PortInUseException e) {
+        throw new PortsUnavailable(e.getMessage());
+      }
+    }
     List<NodeLayout> nodes = new ArrayList<>();
     for (int i = 0; i < config.nodes(); i++) {
       NodeLayout node = new NodeLayout(i, dir, ports.get(i));
@@ -145,6 +157,15 @@ public final class ClusterStarter {
       nodes.add(node);
     }
     return nodes;
+  }
+
+  /** Fixed ports that another process holds: nothing was started. */
+  private static final class PortsUnavailable extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    PortsUnavailable(String message) {
+      super(message);
+    }
   }
 
   private List<Probe> probes(NodeLayout node, String hosts) {
@@ -191,11 +212,12 @@ public final class ClusterStarter {
 
   private Map<String, String> exportedProperties(
       List<NodeLayout> nodes, Map<String, Process> processes, String hosts) {
+    String base = config.propertyPrefix() + ".";
     Map<String, String> p = new LinkedHashMap<>();
-    p.put("cluster.hosts", hosts);
-    p.put("cluster.dir", config.clusterDirectory().toString());
+    p.put(base + "hosts", hosts);
+    p.put(base + "dir", config.clusterDirectory().toString());
     for (NodeLayout node : nodes) {
-      String prefix = "cluster.node." + node.index() + ".";
+      String prefix = base + "node." + node.index() + ".";
       p.put(prefix + "port", Integer.toString(node.firstPort()));
       for (Map.Entry<String, Integer> port : node.ports().entrySet()) {
         p.put(prefix + "port." + port.getKey(), port.getValue().toString());

@@ -25,6 +25,7 @@ public final class LiveCluster {
   private final Lifeline lifeline;
   private ClusterState state;
   private Thread exitHook;
+  private volatile ClusterLog exitLog;
   private StopReport confirmedStop;
 
   LiveCluster(Path directory, ClusterState state, List<NodeProcess> nodes, Lifeline lifeline) {
@@ -81,6 +82,18 @@ public final class LiveCluster {
 
   public synchronized List<NodeProcess> nodes() {
     return Collections.unmodifiableList(new ArrayList<>(nodes.values()));
+  }
+
+  /**
+   * Has the exit hook report its stop, node by node, to {@code log}: for {@code cluster:run}, whose
+   * normal end is Ctrl-C. Without it the hook prints one line to stderr.
+   */
+  public void reportExitTo(ClusterLog log) {
+    this.exitLog = log;
+  }
+
+  ClusterLog exitLog() {
+    return exitLog;
   }
 
   synchronized void exitHook(Thread hook) {

@@ -4,6 +4,7 @@ import io.github.clusterrun.cluster.ClusterLog;
 import io.github.clusterrun.cluster.process.FamilyMark;
 import io.github.clusterrun.cluster.process.FamilyStopper;
 import io.github.clusterrun.cluster.process.NodeProcess;
+import io.github.clusterrun.cluster.process.NodeStop;
 import io.github.clusterrun.cluster.process.StopReport;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,6 +32,11 @@ public final class LiveClusters {
     Thread hook =
         new Thread(
             () -> {
+              ClusterLog log = cluster.exitLog();
+              if (log != null) {
+                stopAndReport(cluster, log);
+                return;
+              }
               String said = stopLeftOver(cluster, "as the JVM exits");
               if (said != null) {
                 System.err.println("[cluster] " + said);
@@ -81,6 +87,23 @@ public final class LiveClusters {
       }
     }
     return said;
+  }
+
+  private static void stopAndReport(LiveCluster cluster, ClusterLog log) {
+    try {
+      StopReport report = cluster.stop(log);
+      for (NodeStop node : report.nodes()) {
+        log.info("  " + node.describe());
+      }
+      if (!report.nodes().isEmpty()) {
+        log.info(
+            report.confirmed()
+                ? "Stopped the cluster; kept " + cluster.directory()
+                : "Still alive after SIGKILL: " + String.join("; ", report.survivors()));
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("Stopping the cluster in " + cluster.directory() + " failed: " + e);
+    }
   }
 
   private static String stopLeftOver(LiveCluster cluster, String when) {

@@ -3,12 +3,14 @@ package io.github.clusterrun.cluster.stop;
 import io.github.clusterrun.cluster.ClusterException;
 import io.github.clusterrun.cluster.ClusterLog;
 import io.github.clusterrun.cluster.cleanup.CleanupDecision;
+import io.github.clusterrun.cluster.evidence.CrashArtefacts;
 import io.github.clusterrun.cluster.cleanup.SafeDelete;
 import io.github.clusterrun.cluster.config.StopConfig;
 import io.github.clusterrun.cluster.outcome.FailsafeSummaries;
 import io.github.clusterrun.cluster.outcome.TestOutcome;
 import io.github.clusterrun.cluster.process.NodeStop;
 import io.github.clusterrun.cluster.process.StopReport;
+import io.github.clusterrun.cluster.evidence.LogTail;
 import io.github.clusterrun.cluster.state.ClusterState;
 import io.github.clusterrun.cluster.state.LiveCluster;
 import io.github.clusterrun.cluster.state.LiveClusters;
@@ -71,7 +73,12 @@ public final class ClusterStopper {
     }
 
     TestOutcome outcome = withNodeExits(FailsafeSummaries.read(config.summaryFiles(), state.started()), report);
-    CleanupDecision decision = CleanupDecision.decide(outcome, config.skipCleanup(), config.cleanup());
+    if (!outcome.passed()) {
+      showLogTails(state);
+    }
+    String artefact = CrashArtefacts.find(dir, config.keepWhen()).orElse(null);
+    CleanupDecision decision =
+        CleanupDecision.decide(outcome, config.skipCleanup(), config.cleanup(), artefact);
     if (decision.delete()) {
       try {
         SafeDelete.deleteTree(dir);
@@ -91,6 +98,20 @@ public final class ClusterStopper {
             + config.displayDirectory()
             + "/n_*/logs");
     return Result.KEPT;
+  }
+
+  /** The evidence, when the tests did not pass: the last lines of every node's console log. */
+  private void showLogTails(ClusterState state) {
+    if (config.logTail() <= 0) {
+      return;
+    }
+    for (ClusterState.RecordedNode node : state.nodes()) {
+      Path console = config.clusterDirectory().resolve(node.name()).resolve("logs/console.log");
+      log.info("Last " + config.logTail() + " lines of " + node.name() + "/logs/console.log:");
+      for (String line : LogTail.of(console, config.logTail()).split("\n")) {
+        log.info(line);
+      }
+    }
   }
 
   /** A node that exited on its own before the stop means the tests cannot be trusted to have passed. */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -25,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Options (all optional): {@code --port=N --delay-ms=N --ready-line=TEXT --exit=CODE
  * --ignore-term --linger-ms=N --write-dir=DIR --child --detach=DIR --stdin-stop=LINE
- * --record-ready=FILE}.
+ * --record-ready=FILE --artefact=FILE --interrupt-maven-after-ms=N}.
  */
 public final class TestNode {
   private TestNode() {}
@@ -111,6 +112,12 @@ public final class TestNode {
       System.out.println(opts.get("ready-line"));
       System.out.flush();
     }
+    if (opts.containsKey("artefact")) {
+      Files.writeString(Paths.get(opts.get("artefact")), "a crash artefact left by " + name + "\n");
+    }
+    if (opts.containsKey("interrupt-maven-after-ms")) {
+      interruptMavenLater(Long.parseLong(opts.get("interrupt-maven-after-ms")));
+    }
     if (opts.containsKey("stdin-stop")) {
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       String line;
@@ -122,6 +129,53 @@ public final class TestNode {
       }
     }
     new CountDownLatch(1).await();
+  }
+
+  /**
+   * Plays the user who presses Ctrl-C: sends SIGINT to the Maven JVM that runs this node. Where
+   * SIGINT is ignored in that JVM (a build started in the background of a non-interactive shell),
+   * it sends SIGTERM, which runs the same exit hooks, and says so in the console log.
+   */
+  private static void interruptMavenLater(long delayMs) {
+    Thread t =
+        new Thread(
+            () -> {
+              pause(delayMs);
+              Optional<ProcessHandle> maven = ProcessHandle.current().parent();
+              while (maven.isPresent()
+                  && !maven.get().info().commandLine().orElse("").contains("classworlds")) {
+                maven = maven.get().parent();
+              }
+              if (maven.isEmpty()) {
+                System.out.println("no Maven JVM among my ancestors");
+                return;
+              }
+              long pid = maven.get().pid();
+              String signal = ignoresSigint(pid) ? "TERM" : "INT";
+              System.out.println("sending SIG" + signal + " to Maven (pid " + pid + ")");
+              System.out.flush();
+              try {
+                new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
+              } catch (IOException | InterruptedException e) {
+                System.out.println("kill failed: " + e);
+              }
+            },
+            "interrupt-maven");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static boolean ignoresSigint(long pid) {
+    try {
+      for (String line : Files.readAllLines(Paths.get("/proc/" + pid + "/status"))) {
+        if (line.startsWith("SigIgn:")) {
+          return (Long.parseLong(line.substring(7).trim(), 16) & 2L) != 0;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return false;
+    }
+    return false;
   }
 
   private static void keepWriting(Path dir) {

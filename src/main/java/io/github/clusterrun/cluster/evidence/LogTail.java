@@ -1,4 +1,4 @@
-package io.github.clusterrun.cluster.start;
+package io.github.clusterrun.cluster.evidence;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;

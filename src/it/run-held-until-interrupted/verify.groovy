@@ -1,0 +1,17 @@
+def check = evaluate(new File(basedir, '../../../src/it/verify-lib.groovy'))
+check.matches(/  n_0: 127\.0\.0\.1:\d+ \(port=\d+\), \S+n_0/)
+check.has('The cluster runs until Ctrl-C; its directories are kept afterwards.')
+check.matches(/  n_0 \(pid \d+\): stopped gracefully in \d+ ms, exit code 143/)
+check.matches(/  n_1 \(pid \d+\): stopped gracefully in \d+ ms, exit code 143/)
+check.has('Stopped the cluster; kept ')
+check.hasNot('its stop goal did not run')
+def console = new File(basedir, 'target/cluster/n_0/logs/console.log').text
+def signal = (console =~ /sending (SIG\w+) to Maven/)
+if (!signal.find()) throw new AssertionError('n_0 did not interrupt Maven: ' + console)
+println "run was ended by " + signal.group(1)
+check.exists('target/cluster/n_1/logs/console.log')
+check.exists('target/cluster/cluster.state')
+def state = new Properties(); new File(basedir, 'target/cluster/cluster.state').withInputStream { state.load(it) }
+if (state.getProperty('stopped') != 'true') throw new AssertionError('the kill was not confirmed: stopped=' + state.getProperty('stopped'))
+check.noNodeAlive()
+return true

@@ -1,0 +1,41 @@
+package io.github.clusterrun.cluster.mojo;
+
+import io.github.clusterrun.cluster.ClusterException;
+import io.github.clusterrun.cluster.ClusterLog;
+import io.github.clusterrun.cluster.config.ConfigException;
+import io.github.clusterrun.cluster.start.NodeLayout;
+import io.github.clusterrun.cluster.start.StartedCluster;
+import java.util.concurrent.CountDownLatch;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.ResolutionScope;
+
+/**
+ * Starts the configured cluster and holds it, for manual exploration, until Ctrl-C; then stops it
+ * with the same confirmed kill as {@code stop} and keeps its directories.
+ *
+ * @since 0.1.0
+ */
+@Mojo(name = "run", requiresDependencyResolution = ResolutionScope.TEST, threadSafe = true)
+public class RunMojo extends StartMojo {
+  @Override
+  String skipReason() {
+    return skip ? "cluster.skip" : null;
+  }
+
+  @Override
+  void run(ClusterLog log) throws ConfigException, ClusterException {
+    StartedCluster cluster = start(log);
+    for (NodeLayout node : cluster.nodes()) {
+      log.info(
+          "  " + node.name() + ": 127.0.0.1:" + node.firstPort() + " (" + node.describePorts() + "), "
+              + node.dir());
+    }
+    log.info("The cluster runs until Ctrl-C; its directories are kept afterwards.");
+    cluster.live().reportExitTo(log);
+    try {
+      new CountDownLatch(1).await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
