@@ -361,7 +361,7 @@ public final class ClusterConfigBuilder {
     }
     if (readiness.log() != null) {
       try {
-        Pattern.compile(sample.resolve(readiness.log()));
+        Pattern.compile(sample.resolveInRegex(readiness.log()));
       } catch (PatternSyntaxException e) {
         throw new ConfigException(
             "waitFor/log",

@@ -91,6 +91,18 @@ public final class Placeholders {
 
   /** Replaces every placeholder of {@code template}; names were checked when the config was built. */
   public String resolve(String template) {
+    return resolve(template, false);
+  }
+
+  /**
+   * Resolves a regular expression: each value is quoted, so that a directory such as {@code
+   * /tmp/a.b} matches itself and nothing else.
+   */
+  public String resolveInRegex(String template) {
+    return resolve(template, true);
+  }
+
+  private String resolve(String template, boolean quote) {
     if (template == null) {
       return null;
     }
@@ -101,7 +113,7 @@ public final class Placeholders {
       if (value == null) {
         throw new IllegalStateException("unchecked placeholder @{" + m.group(1) + "}");
       }
-      m.appendReplacement(sb, Matcher.quoteReplacement(value));
+      m.appendReplacement(sb, Matcher.quoteReplacement(quote ? Pattern.quote(value) : value));
     }
     m.appendTail(sb);
     return sb.toString();

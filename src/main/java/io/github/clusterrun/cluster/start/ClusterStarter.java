@@ -176,7 +176,7 @@ public final class ClusterStarter {
       probes.add(TcpProbe.parse(values.resolve(readiness.tcp())));
     }
     if (readiness.log() != null) {
-      probes.add(new LogProbe(node.consoleLog(), Pattern.compile(values.resolve(readiness.log()))));
+      probes.add(new LogProbe(node.consoleLog(), Pattern.compile(values.resolveInRegex(readiness.log()))));
     }
     if (readiness.http() != null) {
       probes.add(new HttpProbe(values.resolve(readiness.http())));
