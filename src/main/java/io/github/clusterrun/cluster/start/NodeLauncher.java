@@ -44,7 +44,7 @@ final class NodeLauncher {
     ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> env = builder.environment();
     for (Map.Entry<String, String> e : config.environment().entrySet()) {
-      env.put(e.getKey(), values.resolve(e.getValue()));
+      env.put(e.getKey(), e.getValue() == null ? "" : values.resolve(e.getValue()));
     }
     env.put("CLUSTER_NODE_INDEX", Integer.toString(node.index()));
     env.put("CLUSTER_NODE_NAME", node.name());
