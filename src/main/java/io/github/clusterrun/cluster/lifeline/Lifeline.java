@@ -32,11 +32,12 @@ public final class Lifeline {
           + "pids() { grep -lsz \"^"
           + FamilyMark.VARIABLE
           + "=$prefix\" /proc/[0-9]*/environ | sed -n 's#^/proc/\\([0-9]*\\)/environ$#\\1#p'; }\n"
-          + "p=$(pids); [ -n \"$p\" ] || exit 0\n"
+          // A process between fork and exec can hide from one scan: three empty scans prove none.
+          + "live() { for _ in 1 2 3; do p=$(pids); [ -n \"$p\" ] && return 0; sleep 0.02; done; return 1; }\n"
+          + "live || exit 0\n"
           + "kill -TERM $p 2>/dev/null\n"
-          + "i=0; while [ $i -lt $((grace * 10)) ]; do p=$(pids); [ -n \"$p\" ] || exit 0;"
-          + " sleep 0.1; i=$((i + 1)); done\n"
-          + "while p=$(pids); [ -n \"$p\" ]; do kill -KILL $p 2>/dev/null; sleep 0.1; done\n";
+          + "i=0; while [ $i -lt $((grace * 10)) ]; do live || exit 0; sleep 0.1; i=$((i + 1)); done\n"
+          + "while live; do kill -KILL $p 2>/dev/null; sleep 0.1; done\n";
 
   private static final Path SH = Paths.get("/bin/sh");
   private static final Path SETSID = Paths.get("/usr/bin/setsid");

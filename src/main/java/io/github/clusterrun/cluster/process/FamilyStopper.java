@@ -28,6 +28,8 @@ public final class FamilyStopper {
   static final Duration FORCE_TIMEOUT = Duration.ofSeconds(10);
 
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  /** Consecutive empty scans, {@value} ms apart, that confirm a family is gone. */
+  static final int CONFIRMING_SCANS = 3;
   private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
 
   private final String clusterId;
@@ -160,7 +162,8 @@ public final class FamilyStopper {
   }
 
   /**
-   * Polls the families until every one is empty or the deadline passes. Members that appear after
+   * Polls the families until every one is empty in {@link #CONFIRMING_SCANS} scans in a row, or
+   * the deadline passes with processes left. Members that appear after
    * the first signal (a process forked while its parent was stopping) get the same signal.
    */
   private Map<NodeProcess, Set<Long>> waitUntilGone(
@@ -170,14 +173,19 @@ public final class FamilyStopper {
       long deadline,
       Set<Long> signalled,
       boolean force) {
+    int emptyScans = 0;
     while (true) {
       long now = System.nanoTime();
       for (NodeProcess node : nodes) {
         if (families.get(node).isEmpty()) {
           goneAt.putIfAbsent(node, now);
+        } else {
+          goneAt.remove(node);
         }
       }
-      if (allEmpty(families) || now - deadline > 0) {
+      // One empty scan is not proof: a process caught between fork and exec can hide from one.
+      emptyScans = allEmpty(families) ? emptyScans + 1 : 0;
+      if (emptyScans >= CONFIRMING_SCANS || (emptyScans == 0 && now - deadline > 0)) {
         return families;
       }
       LockSupport.parkNanos(POLL_NANOS);

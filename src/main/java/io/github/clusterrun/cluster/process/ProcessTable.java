@@ -9,6 +9,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Reads the system's process table to find processes by their {@link FamilyMark}.
@@ -72,24 +73,54 @@ public final class ProcessTable {
     return found;
   }
 
-  /** The mark in a process's environment, if it has one and it can be read. */
+  /**
+   * The mark in a process's environment, if it has one and it can be read. A process in the middle
+   * of {@code execve} shows an empty {@code /proc/<pid>/environ} for a moment; taking that for "no
+   * mark" would report a live family member as gone, so an empty environment of a live user
+   * process is read again a few times. Kernel threads and zombies are empty for good and are not.
+   */
   public static Optional<String> markOf(long pid) {
-    byte[] env;
-    try {
-      env = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
-    } catch (IOException | SecurityException e) {
-      return Optional.empty();
+    for (int attempt = 0; ; attempt++) {
+      byte[] env;
+      try {
+        env = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
+      } catch (IOException | SecurityException e) {
+        return Optional.empty();
+      }
+      if (env.length > 0 || attempt >= EXEC_RETRIES || isZombie(pid) || isKernelThread(pid)) {
+        return Optional.ofNullable(markIn(env));
+      }
+      LockSupport.parkNanos(EXEC_RETRY_NANOS);
     }
+  }
+
+  private static final int EXEC_RETRIES = 10;
+  private static final long EXEC_RETRY_NANOS = 200_000;
+  private static final long PF_KTHREAD = 0x00200000L;
+
+  private static String markIn(byte[] env) {
     int at = indexOfVariable(env);
     if (at < 0) {
-      return Optional.empty();
+      return null;
     }
     int start = at + NEEDLE.length;
     int end = start;
     while (end < env.length && env[end] != 0) {
       end++;
     }
-    return Optional.of(new String(env, start, end - start, StandardCharsets.UTF_8));
+    return new String(env, start, end - start, StandardCharsets.UTF_8);
+  }
+
+  /** Kernel threads have no environment, ever: the flags of /proc/<pid>/stat say which they are. */
+  private static boolean isKernelThread(long pid) {
+    try {
+      String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // fields[0] is the state (field 3 of stat); the flags are field 9.
+      return (Long.parseLong(fields[6]) & PF_KTHREAD) != 0;
+    } catch (IOException | RuntimeException e) {
+      return true;
+    }
   }
 
   private static int indexOfVariable(byte[] env) {
