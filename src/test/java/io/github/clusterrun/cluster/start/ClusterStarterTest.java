@@ -279,6 +279,32 @@ class ClusterStarterTest {
   }
 
   @Test
+  void aPlaceholderInTheLogRegexStandsForItsValueLiterally() throws Exception {
+    // A cluster directory whose path holds a regex character ('[' here; '(' '+' '.' likewise): the
+    // value of @{node.dir} must match itself, and must not break the start after nodes launched.
+    ClusterConfig config =
+        shNodes("echo \"listening in $PWD\"; exec sleep 600")
+            .clusterDirectory(Paths.get("target/cluster[1"))
+            .readiness(new Readiness(null, null, "listening in @{node.dir}$", Duration.ofSeconds(10)))
+            .build();
+    clusterDir = base.resolve("target/cluster[1");
+
+    Throwable thrown = null;
+    List<Long> leftRunning = List.of();
+    try {
+      StartedCluster cluster = new ClusterStarter(config, log).start();
+      assertThat(cluster.live().stop(log).confirmed()).isTrue();
+    } catch (Exception | Error e) {
+      thrown = e;
+      leftRunning = Procs.nodesOf(clusterDir);
+    }
+
+    assertThat(leftRunning).as("nodes left running after the start failed with %s", thrown).isEmpty();
+    assertThat(thrown).as("the start").isNull();
+    assertThat(log.text()).contains("n_0 ready in");
+  }
+
+  @Test
   void aStaleClusterIsReapedAndItsDirectoryWipedBeforeANewOneStarts() throws Exception {
     // An earlier build crashed and left a node (with a detached daemon) and its files behind.
     staleId = Procs.newClusterId();
