@@ -125,6 +125,25 @@ class LiveClusterTest {
   }
 
   @Test
+  void theExitHookStopsTheClusterKeepsItsDirectoryAndALaterStopIsANoOp() throws Exception {
+    Process n0 = Procs.startMarked(clusterId, "n_0", dir, "echo $$ > a.tmp && mv a.tmp a.pid; exec sleep 600");
+    Procs.awaitPidFile(dir.resolve("a.pid"));
+    ClusterState state = recordedState(n0);
+    state.write(dir);
+    LiveCluster cluster = LiveCluster.launching(dir, state, null);
+    Thread hook = cluster.exitHook();
+
+    hook.run(); // what the JVM does on Ctrl-C or a failed build between start and stop
+
+    assertThat(Procs.isGone(n0.pid())).isTrue();
+    assertThat(cluster.stopped()).isTrue();
+    assertThat(LiveClusters.find(dir)).isEmpty();
+    assertThat(Runtime.getRuntime().removeShutdownHook(hook)).isFalse();
+    assertThat(ClusterState.file(dir)).exists();
+    assertThat(cluster.stop(log).nodes()).isEmpty();
+  }
+
+  @Test
   void aStopOfAClusterWhoseDirectoryIsGoneDoesNotRecreateIt() throws Exception {
     Path gone = dir.resolve("gone");
     Process n0 = Procs.startMarked(clusterId, "n_0", dir, "exec sleep 600");
