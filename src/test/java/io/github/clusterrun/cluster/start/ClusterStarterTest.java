@@ -6,11 +6,13 @@ import io.github.clusterrun.cluster.ClusterException;
 import io.github.clusterrun.cluster.config.ClusterConfig;
 import io.github.clusterrun.cluster.config.ClusterConfigBuilder;
 import io.github.clusterrun.cluster.config.Readiness;
+import io.github.clusterrun.cluster.config.StopConfig;
 import io.github.clusterrun.cluster.process.FamilyMark;
 import io.github.clusterrun.cluster.process.ProcessTable;
 import io.github.clusterrun.cluster.state.ClusterState;
 import io.github.clusterrun.cluster.state.LiveCluster;
 import io.github.clusterrun.cluster.state.LiveClusters;
+import io.github.clusterrun.cluster.stop.ClusterStopper;
 import io.github.clusterrun.cluster.testing.Procs;
 import io.github.clusterrun.cluster.testing.RecordingLog;
 import java.io.InputStream;
@@ -151,11 +153,26 @@ class ClusterStarterTest {
     assertThat(log.text()).contains("n_0 ready in").contains("n_1 ready in").contains("pid " + pid0);
     assertThat(LiveClusters.find(clusterDir)).containsSame(cluster.live());
 
-    // Stopping (ClusterStopperTest covers the decision) leaves nothing.
-    assertThat(cluster.live().stop(log).confirmed()).isTrue();
+    // The tests pass; stop kills every node, then deletes the directory (ClusterStopperTest covers
+    // every other decision).
+    Path summary = base.resolve("target/failsafe-reports/failsafe-summary.xml");
+    Files.createDirectories(summary.getParent());
+    Files.writeString(
+        summary,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><failsafe-summary"
+            + " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" result=\"null\" timeout=\"false\">"
+            + "<completed>2</completed><errors>0</errors><failures>0</failures><skipped>0</skipped>"
+            + "<failureMessage xsi:nil=\"true\" /></failsafe-summary>");
+    ClusterStopper.Result result =
+        new ClusterStopper(StopConfig.of(Paths.get("target/cluster"), base, List.of(summary), null, false), log)
+            .stop();
+
+    assertThat(result).isEqualTo(ClusterStopper.Result.DELETED);
     assertThat(Procs.isGone(pid0)).isTrue();
     assertThat(Procs.isGone(pid1)).isTrue();
     assertThat(Procs.nodesOf(clusterDir)).isEmpty();
+    assertThat(clusterDir).doesNotExist();
+    assertThat(log.lines()).contains("INFO Deleted target/cluster: 2 integration tests passed");
   }
 
   @Test
