@@ -47,14 +47,14 @@ class LifelineTest {
             "n_2",
             dir,
             "setsid -f sh -c 'echo $$ > d.tmp && mv d.tmp d.pid; exec sleep 600'; sleep 600 & wait");
-    long a = Procs.awaitPidFile(dir.resolve("a.pid"));
+    long a = Procs.awaitSleeping(dir.resolve("a.pid"));
     long b = Procs.awaitPidFile(dir.resolve("b.pid"));
-    long daemon = Procs.awaitPidFile(dir.resolve("d.pid"));
+    long daemon = Procs.awaitSleeping(dir.resolve("d.pid"));
     // Not of this cluster: must survive.
     String otherId = clusterId + "0";
     otherIds.add(otherId);
     Process other = Procs.startMarked(otherId, "n_0", dir, "echo $$ > o.tmp && mv o.tmp o.pid; exec sleep 600");
-    Procs.awaitPidFile(dir.resolve("o.pid"));
+    Procs.awaitSleeping(dir.resolve("o.pid"));
     Process stranger = Procs.startUnmarked(dir, "exec sleep 600");
     unmarked.add(stranger);
     List<Long> marked = Procs.markedPids(clusterId);
@@ -78,6 +78,29 @@ class LifelineTest {
     assertThat(Procs.isGone(lifeline.pid())).isTrue();
     assertThat(other.isAlive()).isTrue();
     assertThat(stranger.isAlive()).isTrue();
+  }
+
+  @Test
+  void aMarkedProcessCaughtInTheMiddleOfAnExecIsStillKilled() throws Exception {
+    // While a process is inside execve, /proc/<pid>/environ reads empty, so one grep of the marks
+    // can miss it. A process that ignores SIGTERM and execs often must still be gone in the end.
+    Path reexec = dir.resolve("reexec.sh");
+    java.nio.file.Files.writeString(reexec, "#!/bin/sh\nexec \"$0\"\n");
+    java.nio.file.Files.setPosixFilePermissions(
+        reexec, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Process n0 =
+        Procs.startMarked(
+            clusterId, "n_0", dir, "trap '' TERM; echo $$ > r.tmp && mv r.tmp r.pid; exec ./reexec.sh");
+    long pid = Procs.awaitPidFile(dir.resolve("r.pid"));
+    lifeline = Lifeline.start(clusterId, 1);
+
+    try {
+      lifeline.release();
+      Await.until("the watchdog to exit", () -> !lifeline.isAlive(), Duration.ofSeconds(10));
+      assertThat(Procs.isGone(pid)).as("pid %d outlived the watchdog", pid).isTrue();
+    } finally {
+      n0.destroyForcibly();
+    }
   }
 
   @Test

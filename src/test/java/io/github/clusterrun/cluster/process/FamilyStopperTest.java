@@ -47,10 +47,15 @@ class FamilyStopperTest {
     return Procs.awaitPidFile(dir.resolve(pidFile));
   }
 
+  /** Waits until a script has written its pid file and then exec'd sleep (past the exec window). */
+  private long sleeping(String pidFile) {
+    return Procs.awaitSleeping(dir.resolve(pidFile));
+  }
+
   @Test
   void aNodeThatHonoursSigtermStopsGracefully() throws Exception {
     NodeProcess n0 = node("n_0", "echo $$ > n0.tmp && mv n0.tmp n0.pid; exec sleep 600");
-    started("n0.pid");
+    sleeping("n0.pid");
 
     StopReport report = stopper(Duration.ofSeconds(10)).stop(List.of(n0));
 
@@ -89,7 +94,7 @@ class FamilyStopperTest {
   void aNodeAndItsChildAreBothGone() throws Exception {
     NodeProcess n0 =
         node("n_0", "sleep 600 & echo $! > child.tmp && mv child.tmp child.pid; wait");
-    long child = started("child.pid");
+    long child = sleeping("child.pid");
     assertThat(Procs.descendants(n0.process().orElseThrow())).contains(child);
 
     StopReport report = stopper(Duration.ofSeconds(10)).stop(List.of(n0));
@@ -125,7 +130,7 @@ class FamilyStopperTest {
         node(
             "n_0",
             "setsid -f sh -c 'echo $$ > daemon.tmp && mv daemon.tmp daemon.pid; exec sleep 600'; exec sleep 600");
-    long daemon = started("daemon.pid");
+    long daemon = sleeping("daemon.pid");
     // Re-parented away: not a descendant of the node, found only by its mark.
     Await.until(
         "the daemon to be re-parented away from the node",
@@ -159,12 +164,43 @@ class FamilyStopperTest {
   }
 
   @Test
+  void aDaemonCaughtInTheMiddleOfAnExecIsNotTakenForGone() throws Exception {
+    // While a process is inside execve, /proc/<pid>/environ reads empty: a scan at that moment does
+    // not see its mark. A daemon that execs often (a supervisor respawning, a script chaining execs)
+    // must still be found: the stop may confirm only once it is really gone.
+    Path reexec = dir.resolve("reexec.sh");
+    Files.writeString(reexec, "#!/bin/sh\nexec \"$0\"\n");
+    Files.setPosixFilePermissions(reexec, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    NodeProcess n0 =
+        node(
+            "n_0",
+            "setsid -f sh -c \"trap '' TERM; echo \\$\\$ > daemon.tmp && mv daemon.tmp daemon.pid; exec ./reexec.sh\";"
+                + " exec sleep 600");
+    long daemon = started("daemon.pid");
+    Procs.awaitExec(n0.pid(), "sleep");
+
+    StopReport report;
+    boolean daemonGone;
+    try {
+      report = stopper(Duration.ofSeconds(2)).stop(List.of(n0));
+      daemonGone = Procs.isGone(daemon);
+    } finally {
+      Procs.killAll(List.of(daemon));
+    }
+
+    assertThat(daemonGone)
+        .as("daemon %d still alive although the stop reported %s, confirmed=%s", daemon, report.nodes(), report.confirmed())
+        .isTrue();
+    assertThat(report.nodes().get(0).how()).isEqualTo(NodeStop.How.KILLED);
+  }
+
+  @Test
   void aDaemonLeftByANodeThatAlreadyExitedIsStillStopped() throws Exception {
     NodeProcess n0 =
         node(
             "n_0",
             "setsid -f sh -c 'echo $$ > daemon.tmp && mv daemon.tmp daemon.pid; exec sleep 600'; exit 0");
-    long daemon = started("daemon.pid");
+    long daemon = sleeping("daemon.pid");
     n0.process().orElseThrow().waitFor();
 
     StopReport report = stopper(Duration.ofSeconds(10)).stop(List.of(n0));
@@ -180,13 +216,13 @@ class FamilyStopperTest {
   void stopsSeveralNodesAndOnlyTheirFamilies() throws Exception {
     NodeProcess n0 = node("n_0", "echo $$ > n0.tmp && mv n0.tmp n0.pid; exec sleep 600");
     NodeProcess n1 = node("n_1", "echo $$ > n1.tmp && mv n1.tmp n1.pid; exec sleep 600");
-    started("n0.pid");
-    started("n1.pid");
+    sleeping("n0.pid");
+    sleeping("n1.pid");
     // Another cluster whose id starts like ours: its mark must not be taken for ours.
     String otherId = clusterId + "x";
     Process other = Procs.startMarked(otherId, "n_0", dir, "echo $$ > o.tmp && mv o.tmp o.pid; exec sleep 600");
     try {
-      started("o.pid");
+      sleeping("o.pid");
 
       StopReport report = stopper(Duration.ofSeconds(10)).stop(List.of(n0, n1));
 
@@ -225,7 +261,7 @@ class FamilyStopperTest {
   @Test
   void stdinLineFallsBackToSigtermWhenTheNodeClosedItsStdin() throws Exception {
     NodeProcess n0 = node("n_0", "exec 0<&-; echo $$ > n0.tmp && mv n0.tmp n0.pid; exec sleep 600");
-    started("n0.pid");
+    sleeping("n0.pid");
 
     StopReport report = new FamilyStopper(clusterId, Duration.ofSeconds(10), "shutdown", log).stop(List.of(n0));
 
@@ -258,7 +294,7 @@ class FamilyStopperTest {
     String otherId = Procs.newClusterId();
     Process foreign = Procs.startMarked(otherId, "n_0", dir, "echo $$ > f.tmp && mv f.tmp f.pid; exec sleep 600");
     try {
-      started("f.pid");
+      sleeping("f.pid");
       NodeProcess recorded =
           NodeProcess.recorded("n_0", FamilyMark.of(clusterId, "n_0"), foreign.pid(), null);
 
@@ -275,7 +311,7 @@ class FamilyStopperTest {
   @Test
   void aRecordedPidThatStillCarriesItsMarkIsStopped() throws Exception {
     Process process = Procs.startMarked(clusterId, "n_0", dir, "echo $$ > n0.tmp && mv n0.tmp n0.pid; exec sleep 600");
-    started("n0.pid");
+    sleeping("n0.pid");
     NodeProcess recorded = NodeProcess.recorded("n_0", FamilyMark.of(clusterId, "n_0"), process.pid(), null);
 
     assertThat(recorded.liveRoot()).map(ProcessHandle::pid).contains(process.pid());

@@ -35,8 +35,8 @@ class ProcessTableTest {
     Process n1 = Procs.startMarked(clusterId, "n_1", dir, "echo $$ > b.tmp && mv b.tmp b.pid; exec sleep 600");
     Process stranger = Procs.startUnmarked(dir, "exec sleep 600");
     unmarked.add(stranger);
-    Procs.awaitPidFile(dir.resolve("a.pid"));
-    Procs.awaitPidFile(dir.resolve("b.pid"));
+    Procs.awaitSleeping(dir.resolve("a.pid"));
+    Procs.awaitSleeping(dir.resolve("b.pid"));
 
     List<ProcessTable.MarkedProcess> all = ProcessTable.findMarked(FamilyMark.clusterPrefix(clusterId));
     assertThat(all).extracting(ProcessTable.MarkedProcess::pid).containsExactlyInAnyOrder(n0.pid(), n1.pid());
@@ -61,7 +61,7 @@ class ProcessTableTest {
     builder.directory(dir.toFile());
     Process p = builder.start();
     unmarked.add(p);
-    Procs.awaitPidFile(dir.resolve("c.pid"));
+    Procs.awaitSleeping(dir.resolve("c.pid"));
 
     assertThat(ProcessTable.markOf(p.pid())).isEmpty();
     assertThat(ProcessTable.findMarked(FamilyMark.clusterPrefix(clusterId))).isEmpty();
@@ -73,6 +73,7 @@ class ProcessTableTest {
     Process parent =
         Procs.startMarked(clusterId, "n_0", dir, "sleep 0.3 & echo $! > z.tmp && mv z.tmp z.pid; exec sleep 600");
     long zombie = Procs.awaitPidFile(dir.resolve("z.pid"));
+    Procs.awaitExec(parent.pid(), "sleep");
     Await.until("the child to become a zombie", () -> ProcessTable.isZombie(zombie), Duration.ofSeconds(10));
 
     assertThat(Procs.isGone(zombie)).isTrue();

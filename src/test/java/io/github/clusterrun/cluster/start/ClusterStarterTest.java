@@ -332,7 +332,8 @@ class ClusterStarterTest {
             "n_0",
             temp,
             "setsid -f sh -c 'echo $$ > daemon.tmp && mv daemon.tmp daemon.pid; exec sleep 600'; exec sleep 600");
-    long daemon = Procs.awaitPidFile(temp.resolve("daemon.pid"));
+    long daemon = Procs.awaitSleeping(temp.resolve("daemon.pid"));
+    Procs.awaitExec(stale.pid(), "sleep");
     new ClusterState(
             staleId,
             Instant.now(),

@@ -47,8 +47,8 @@ class LiveClusterTest {
   void stopTwiceTheSecondReportIsEmpty() throws Exception {
     Process n0 = Procs.startMarked(clusterId, "n_0", dir, "echo $$ > a.tmp && mv a.tmp a.pid; exec sleep 600");
     Process n1 = Procs.startMarked(clusterId, "n_1", dir, "echo $$ > b.tmp && mv b.tmp b.pid; exec sleep 600");
-    Procs.awaitPidFile(dir.resolve("a.pid"));
-    Procs.awaitPidFile(dir.resolve("b.pid"));
+    Procs.awaitSleeping(dir.resolve("a.pid"));
+    Procs.awaitSleeping(dir.resolve("b.pid"));
     ClusterState state = recordedState(n0, n1);
     state.write(dir);
     LiveCluster cluster = LiveCluster.recorded(dir, state);
@@ -127,7 +127,7 @@ class LiveClusterTest {
   @Test
   void theExitHookStopsTheClusterKeepsItsDirectoryAndALaterStopIsANoOp() throws Exception {
     Process n0 = Procs.startMarked(clusterId, "n_0", dir, "echo $$ > a.tmp && mv a.tmp a.pid; exec sleep 600");
-    Procs.awaitPidFile(dir.resolve("a.pid"));
+    Procs.awaitSleeping(dir.resolve("a.pid"));
     ClusterState state = recordedState(n0);
     state.write(dir);
     LiveCluster cluster = LiveCluster.launching(dir, state, null);
@@ -147,6 +147,7 @@ class LiveClusterTest {
   void aStopOfAClusterWhoseDirectoryIsGoneDoesNotRecreateIt() throws Exception {
     Path gone = dir.resolve("gone");
     Process n0 = Procs.startMarked(clusterId, "n_0", dir, "exec sleep 600");
+    Procs.awaitExec(n0.pid(), "sleep");
     ClusterState state = recordedState(n0);
     // Never written: the directory does not exist.
     StopReport report = LiveCluster.recorded(gone, state).stop(log);

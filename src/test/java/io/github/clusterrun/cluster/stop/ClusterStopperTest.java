@@ -241,7 +241,9 @@ class ClusterStopperTest {
     Process n1 =
         Procs.startMarked(
             id, "n_1", temp, "setsid -f sh -c 'echo $$ > d.tmp && mv d.tmp d.pid; exec sleep 600'; exec sleep 600");
-    long daemon = Procs.awaitPidFile(temp.resolve("d.pid"));
+    long daemon = Procs.awaitSleeping(temp.resolve("d.pid"));
+    Procs.awaitExec(n0.pid(), "sleep");
+    Procs.awaitExec(n1.pid(), "sleep");
     new ClusterState(
             id,
             Instant.now().minusSeconds(5),

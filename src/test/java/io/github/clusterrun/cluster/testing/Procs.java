@@ -170,14 +170,26 @@ public final class Procs {
         Duration.ofSeconds(10));
   }
 
-  /** Kills every process whose environment has {@code variable} starting with {@code prefix}. */
+  /**
+   * Kills every process whose environment has {@code variable} starting with {@code prefix}. A
+   * process inside execve shows an empty environment for a moment, so "none left" counts only after
+   * several scans in a row found none.
+   */
   public static void killWithEnv(String variable, String prefix) {
-    for (int round = 0; round < 20; round++) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    int emptyScans = 0;
+    while (emptyScans < 5) {
       List<Long> left = pidsWithEnv(variable, prefix);
       if (left.isEmpty()) {
-        return;
+        emptyScans++;
+        java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
+      } else {
+        emptyScans = 0;
+        killAll(left);
       }
-      killAll(left);
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("processes with " + variable + "=" + prefix + "* survive: " + left);
+      }
     }
   }
 
@@ -215,6 +227,31 @@ public final class Procs {
       }
     }
     return pids;
+  }
+
+  /**
+   * Waits until {@code pid} runs {@code program} (its {@code exec} is complete). While a process is
+   * inside {@code execve}, /proc/<pid>/environ reads empty, so a mark scan must not race with it.
+   */
+  public static long awaitExec(long pid, String program) {
+    Await.until(
+        "pid " + pid + " to run " + program,
+        () -> {
+          try {
+            byte[] raw = Files.readAllBytes(Paths.get("/proc", Long.toString(pid), "cmdline"));
+            String argv0 = new String(raw, StandardCharsets.UTF_8).split("\0", 2)[0];
+            return argv0.equals(program) || argv0.endsWith("/" + program);
+          } catch (IOException e) {
+            return false;
+          }
+        },
+        Duration.ofSeconds(20));
+    return pid;
+  }
+
+  /** Waits for a pid file, then for that process to have exec'd {@code sleep}. */
+  public static long awaitSleeping(Path pidFile) {
+    return awaitExec(awaitPidFile(pidFile), "sleep");
   }
 
   /** The pids of a process's live descendants, as the JDK sees them. */
