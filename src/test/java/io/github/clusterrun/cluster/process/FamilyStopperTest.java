@@ -112,7 +112,8 @@ class FamilyStopperTest {
     NodeProcess n0 =
         node(
             "n_0",
-            "sh -c \"trap '' TERM; while :; do sleep 0.1; done\" & echo $! > child.tmp && mv child.tmp child.pid; wait");
+            "sh -c \"trap '' TERM; echo \\$\\$ > child.tmp && mv child.tmp child.pid; while :; do sleep 0.1; done\" &"
+                + " wait");
     long child = started("child.pid");
 
     StopReport report = stopper(Duration.ofSeconds(1)).stop(List.of(n0));

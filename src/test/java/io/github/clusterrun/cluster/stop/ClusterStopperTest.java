@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.clusterrun.cluster.config.ClusterConfig;
 import io.github.clusterrun.cluster.config.ClusterConfigBuilder;
+import io.github.clusterrun.cluster.config.Readiness;
 import io.github.clusterrun.cluster.config.StopConfig;
 import io.github.clusterrun.cluster.process.FamilyMark;
 import io.github.clusterrun.cluster.start.ClusterStarter;
@@ -78,7 +79,12 @@ class ClusterStopperTest {
   }
 
   private StartedCluster start(int nodes) throws Exception {
-    return new ClusterStarter(shNodes(nodes, "echo \"$CLUSTER_NODE_NAME up\"; exec sleep 600").build(), log).start();
+    return new ClusterStarter(
+            shNodes(nodes, "echo \"$CLUSTER_NODE_NAME up\"; exec sleep 600")
+                .readiness(new Readiness(null, null, "^@{node.name} up$", Duration.ofSeconds(30)))
+                .build(),
+            log)
+        .start();
   }
 
   private ClusterStopper stopper(String cleanup, boolean skipCleanup) throws Exception {

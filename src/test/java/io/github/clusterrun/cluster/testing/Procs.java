@@ -230,8 +230,9 @@ public final class Procs {
   }
 
   /**
-   * Waits until {@code pid} runs {@code program} (its {@code exec} is complete). While a process is
-   * inside {@code execve}, /proc/<pid>/environ reads empty, so a mark scan must not race with it.
+   * Waits until {@code pid} runs {@code program} and shows its environment (its {@code exec} is
+   * complete). While a process is inside {@code execve}, /proc/<pid>/environ reads empty, so a mark
+   * scan must not race with it.
    */
   public static long awaitExec(long pid, String program) {
     Await.until(
@@ -240,7 +241,9 @@ public final class Procs {
           try {
             byte[] raw = Files.readAllBytes(Paths.get("/proc", Long.toString(pid), "cmdline"));
             String argv0 = new String(raw, StandardCharsets.UTF_8).split("\0", 2)[0];
-            return argv0.equals(program) || argv0.endsWith("/" + program);
+            // The kernel sets the new argv before the new environment: wait for both.
+            return (argv0.equals(program) || argv0.endsWith("/" + program))
+                && Files.readAllBytes(Paths.get("/proc", Long.toString(pid), "environ")).length > 0;
           } catch (IOException e) {
             return false;
           }
