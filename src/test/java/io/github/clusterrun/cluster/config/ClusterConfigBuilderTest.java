@@ -1,0 +1,385 @@
+package io.github.clusterrun.cluster.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every configuration mistake is reported before anything starts, naming the POM element and the
+ * fix; a valid configuration resolves the program and fills in the defaults.
+ */
+class ClusterConfigBuilderTest {
+  @TempDir Path temp;
+  Path base;
+  Path node;
+
+  @BeforeEach
+  void project() throws IOException {
+    base = Files.createDirectories(temp.resolve("project"));
+    node = Files.createDirectories(base.resolve("bin")).resolve("node.sh");
+    Files.writeString(node, "#!/bin/sh\nexec sleep 600\n");
+    Files.setPosixFilePermissions(node, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  /**
+   * A valid configuration: every test breaks one thing. It names its port explicitly, so that the
+   * checks run even though the default port list cannot be built (see {@link
+   * #withoutPortsTheDefaultIsOnePortNamedPort}).
+   */
+  private ClusterConfigBuilder valid() {
+    return minimal().ports(List.of("port"));
+  }
+
+  /** Only what the contract requires: no <ports>, no <waitFor>, no <cleanup>. */
+  private ClusterConfigBuilder minimal() {
+    return ClusterConfig.builder()
+        .baseDirectory(base)
+        .clusterDirectory(Paths.get("target/cluster"))
+        .executable("bin/node.sh");
+  }
+
+  private static AbstractThrowableAssert<?, ? extends Throwable> assertRejected(
+      ClusterConfigBuilder builder, String element) {
+    return assertThatThrownBy(builder::build)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("<" + element + ">")
+        .hasMessageContaining("Fix:");
+  }
+
+  @Test
+  void withoutPortsTheDefaultIsOnePortNamedPort() throws Exception {
+    // The contract: <ports> defaults to one port named "port". A POM without <ports> must build.
+    ClusterConfig config = minimal().build();
+    assertThat(config.ports()).containsExactly("port");
+  }
+
+  @Test
+  void validConfigurationResolvesARelativeExecutableAgainstBasedirAndFillsTheDefaults() throws Exception {
+    ClusterConfig config = valid().build();
+
+    assertThat(config.executable()).isEqualTo(node);
+    assertThat(config.clusterDirectory()).isEqualTo(base.resolve("target/cluster"));
+    assertThat(config.baseDirectory()).isEqualTo(base);
+    assertThat(config.nodes()).isEqualTo(1);
+    assertThat(config.ports()).containsExactly("port");
+    assertThat(config.workingDirectory()).isEqualTo("@{node.dir}");
+    assertThat(config.stopTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.cleanup()).isEqualTo(CleanupPolicy.ON_SUCCESS);
+    assertThat(config.skipCleanup()).isFalse();
+    assertThat(config.stopInput()).isNull();
+    assertThat(config.readiness().isEmpty()).isTrue();
+  }
+
+  @Test
+  void aBareExecutableNameIsFoundOnPath() throws Exception {
+    Path pathDir = Files.createDirectories(temp.resolve("path-bin"));
+    Path program = pathDir.resolve("my-node");
+    Files.writeString(program, "#!/bin/sh\n");
+    Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    ClusterConfig config =
+        valid()
+            .executable("my-node")
+            .pathEnvironment(Map.of("PATH", temp.resolve("empty") + ":" + pathDir))
+            .build();
+
+    assertThat(config.executable()).isEqualTo(program);
+  }
+
+  @Test
+  void aBareNameOnTheRealPathResolvesToo() throws Exception {
+    ClusterConfig config = valid().executable("sh").build();
+    assertThat(config.executable().getFileName().toString()).isEqualTo("sh");
+    assertThat(Files.isExecutable(config.executable())).isTrue();
+  }
+
+  @Test
+  void aBareNameIsNotFoundOnPathWhenPathLacksIt() {
+    assertRejected(valid().executable("sh").pathEnvironment(Map.of("PATH", temp.toString())), "executable")
+        .hasMessageContaining("'sh'")
+        .hasMessageContaining("nor a program on PATH");
+  }
+
+  @Test
+  void relativePathsAndDefaultsResolveAgainstBasedir() throws Exception {
+    ClusterConfig config =
+        minimal()
+            .summaryFiles(List.of(Paths.get("target/failsafe-reports/failsafe-summary.xml")))
+            .nodes(3)
+            .ports(List.of(" http ", "admin"))
+            .cleanup("ALWAYS")
+            .stopTimeoutSeconds(0)
+            .stopInput("")
+            .build();
+
+    assertThat(config.summaryFiles())
+        .containsExactly(base.resolve("target/failsafe-reports/failsafe-summary.xml"));
+    assertThat(config.ports()).containsExactly("http", "admin");
+    assertThat(config.cleanup()).isEqualTo(CleanupPolicy.ALWAYS);
+    assertThat(config.stopTimeout()).isZero();
+    assertThat(config.stopInput()).isNull();
+  }
+
+  @Test
+  void nodesBelowOne() {
+    assertRejected(valid().nodes(0), "nodes").hasMessageContaining("is 0").hasMessageContaining("<nodes>");
+    assertRejected(valid().nodes(-2), "nodes").hasMessageContaining("is -2");
+  }
+
+  @Test
+  void missingExecutable() {
+    assertRejected(valid().executable(null), "executable").hasMessageContaining("is missing");
+    assertRejected(valid().executable("  "), "executable").hasMessageContaining("is missing");
+  }
+
+  @Test
+  void executableNotFound() {
+    assertRejected(valid().executable("bin/missing.sh"), "executable")
+        .hasMessageContaining("'bin/missing.sh'")
+        .hasMessageContaining("not a file in " + base);
+  }
+
+  @Test
+  void executableThatIsADirectory() {
+    assertRejected(valid().executable("bin/"), "executable").hasMessageContaining("not a file");
+  }
+
+  @Test
+  void executableNotExecutable() throws IOException {
+    Files.setPosixFilePermissions(node, PosixFilePermissions.fromString("rw-r--r--"));
+    assertRejected(valid(), "executable")
+        .hasMessageContaining("exists but is not executable")
+        .hasMessageContaining("chmod +x " + node);
+  }
+
+  @Test
+  void unknownPlaceholderInArgumentsListsTheKnownOnes() {
+    assertRejected(minimal().ports(List.of("http")).arguments(List.of("--x=@{node.colour}")), "arguments")
+        .hasMessageContaining("@{node.colour}")
+        .hasMessageContaining("--x=@{node.colour}")
+        .hasMessageContaining(
+            "@{node.index}, @{node.name}, @{node.dir}, @{node.dataDir}, @{node.logDir},"
+                + " @{node.tmpDir}, @{node.port}, @{cluster.dir}, @{cluster.hosts},"
+                + " @{node.port.http}");
+  }
+
+  @Test
+  void unknownPortPlaceholderSuggestsAddingThePort() {
+    assertRejected(minimal().ports(List.of("http")).arguments(List.of("--admin=@{node.port.admin}")), "arguments")
+        .hasMessageContaining("@{node.port.admin}")
+        .hasMessageContaining("add <port>admin</port> to <ports>");
+  }
+
+  @Test
+  void unknownPlaceholderInEnvironmentNamesTheVariable() {
+    assertRejected(valid().environment(Map.of("NODE_NAME", "@{node.nickname}")), "environment/NODE_NAME")
+        .hasMessageContaining("@{node.nickname}")
+        .hasMessageContaining("@{node.name}");
+  }
+
+  @Test
+  void unknownPlaceholderInWorkingDirectoryAndWaitFor() {
+    assertRejected(valid().workingDirectory("@{node.home}"), "workingDirectory")
+        .hasMessageContaining("@{node.home}");
+    assertRejected(
+            valid().readiness(new Readiness("http://127.0.0.1:@{node.port.web}/", null, null, Duration.ofSeconds(5))),
+            "waitFor/http")
+        .hasMessageContaining("@{node.port.web}");
+    assertRejected(
+            valid().readiness(new Readiness(null, "@{port}", null, Duration.ofSeconds(5))), "waitFor/tcp")
+        .hasMessageContaining("@{port}");
+    assertRejected(
+            valid().readiness(new Readiness(null, null, "@{node}", Duration.ofSeconds(5))), "waitFor/log")
+        .hasMessageContaining("@{node}");
+  }
+
+  @Test
+  void badEnvironmentVariableName() {
+    assertRejected(valid().environment(Map.of("BAD NAME", "x")), "environment")
+        .hasMessageContaining("'BAD NAME'");
+  }
+
+  @Test
+  void nullArgument() {
+    List<String> arguments = new java.util.ArrayList<>();
+    arguments.add(null);
+    assertRejected(valid().arguments(arguments), "arguments").hasMessageContaining("empty <argument>");
+  }
+
+  @Test
+  void duplicatePortNames() {
+    assertRejected(minimal().ports(List.of("http", "admin", "http")), "ports")
+        .hasMessageContaining("'http' twice");
+    assertRejected(minimal().ports(List.of("http", " http ")), "ports").hasMessageContaining("twice");
+  }
+
+  @Test
+  void invalidPortNames() {
+    assertRejected(minimal().ports(List.of("my port")), "ports").hasMessageContaining("'my port'");
+    assertRejected(minimal().ports(List.of("a.b")), "ports").hasMessageContaining("'a.b'");
+    assertRejected(minimal().ports(List.of("")), "ports").hasMessageContaining("''");
+  }
+
+  @Test
+  void badWaitForHttpUrl() {
+    assertRejected(
+            valid().readiness(new Readiness("ftp://127.0.0.1:@{node.port}/", null, null, Duration.ofSeconds(5))),
+            "waitFor/http")
+        .hasMessageContaining("ftp://127.0.0.1:@{node.port}/")
+        .hasMessageContaining("not an http URL");
+    assertRejected(
+            valid().readiness(new Readiness("127.0.0.1:@{node.port}/health", null, null, Duration.ofSeconds(5))),
+            "waitFor/http")
+        .hasMessageContaining("not an http URL");
+    assertRejected(
+            valid().readiness(new Readiness("http://local host:@{node.port}/", null, null, Duration.ofSeconds(5))),
+            "waitFor/http")
+        .hasMessageContaining("not an http URL");
+  }
+
+  @Test
+  void goodWaitForValuesAreAccepted() throws Exception {
+    ClusterConfig config =
+        minimal()
+            .ports(List.of("http", "admin"))
+            .readiness(
+                new Readiness(
+                    "http://127.0.0.1:@{node.port.http}/health",
+                    "127.0.0.1:@{node.port.admin}",
+                    "Started in \\d+ ms",
+                    Duration.ofSeconds(7)))
+            .build();
+    assertThat(config.readiness().http()).isEqualTo("http://127.0.0.1:@{node.port.http}/health");
+    assertThat(config.readiness().tcp()).isEqualTo("127.0.0.1:@{node.port.admin}");
+    assertThat(config.readiness().timeout()).isEqualTo(Duration.ofSeconds(7));
+  }
+
+  @Test
+  void badWaitForTcp() {
+    assertRejected(valid().readiness(new Readiness(null, "localhost", null, Duration.ofSeconds(5))), "waitFor/tcp")
+        .hasMessageContaining("'localhost'")
+        .hasMessageContaining("neither a port nor host:port");
+    assertRejected(
+            valid().readiness(new Readiness(null, "127.0.0.1:@{node.port}x", null, Duration.ofSeconds(5))),
+            "waitFor/tcp");
+  }
+
+  @Test
+  void badWaitForLogRegex() {
+    assertRejected(valid().readiness(new Readiness(null, null, "Started (in", Duration.ofSeconds(5))), "waitFor/log")
+        .hasMessageContaining("not a valid regular expression");
+  }
+
+  @Test
+  void badWaitForTimeout() {
+    assertRejected(
+            valid().readiness(new Readiness(null, "@{node.port}", null, Duration.ZERO)), "waitFor/timeout")
+        .hasMessageContaining("is 0 seconds");
+    assertRejected(
+            valid().readiness(new Readiness(null, "@{node.port}", null, Duration.ofSeconds(-3))), "waitFor/timeout")
+        .hasMessageContaining("is -3 seconds");
+  }
+
+  @Test
+  void negativeStopTimeout() {
+    assertRejected(valid().stopTimeoutSeconds(-1), "stopTimeout").hasMessageContaining("is -1 seconds");
+  }
+
+  @Test
+  void multiLineStopInput() {
+    assertRejected(valid().stopInput("stop\nnow"), "stopInput").hasMessageContaining("several lines");
+  }
+
+  @Test
+  void badCleanupValue() {
+    assertRejected(valid().cleanup("sometimes"), "cleanup")
+        .hasMessageContaining("'sometimes'")
+        .hasMessageContaining("onSuccess, always or never");
+  }
+
+  @Test
+  void cleanupValuesParseInAnyCase() throws Exception {
+    assertThat(valid().cleanup("onsuccess").build().cleanup()).isEqualTo(CleanupPolicy.ON_SUCCESS);
+    assertThat(valid().cleanup(" Never ").build().cleanup()).isEqualTo(CleanupPolicy.NEVER);
+    assertThat(valid().cleanup(null).build().cleanup()).isEqualTo(CleanupPolicy.ON_SUCCESS);
+  }
+
+  @Test
+  void clusterDirectoryMissing() {
+    assertRejected(valid().clusterDirectory(null), "clusterDirectory").hasMessageContaining("is empty");
+  }
+
+  @Test
+  void clusterDirectoryThatIsTheFilesystemRoot() {
+    assertRejected(valid().clusterDirectory(Paths.get("/")), "clusterDirectory")
+        .hasMessageContaining("filesystem root");
+    assertRejected(valid().clusterDirectory(Paths.get("/tmp/..")), "clusterDirectory")
+        .hasMessageContaining("filesystem root");
+  }
+
+  @Test
+  void clusterDirectoryThatIsTheUsersHome() {
+    Path home = Paths.get(System.getProperty("user.home"));
+    assertRejected(valid().clusterDirectory(home), "clusterDirectory")
+        .hasMessageContaining("home directory");
+    assertRejected(valid().clusterDirectory(home.resolve("x/..")), "clusterDirectory")
+        .hasMessageContaining("home directory");
+  }
+
+  @Test
+  void clusterDirectoryThatIsTheBaseDirectory() {
+    assertRejected(valid().clusterDirectory(Paths.get(".")), "clusterDirectory")
+        .hasMessageContaining("the project's base directory");
+    assertRejected(valid().clusterDirectory(base), "clusterDirectory")
+        .hasMessageContaining("the project's base directory");
+  }
+
+  @Test
+  void clusterDirectoryThatIsAParentOfTheBaseDirectory() {
+    assertRejected(valid().clusterDirectory(Paths.get("..")), "clusterDirectory")
+        .hasMessageContaining("a parent of the project's base directory");
+    assertRejected(valid().clusterDirectory(temp.getParent()), "clusterDirectory")
+        .hasMessageContaining("a parent of the project's base directory");
+  }
+
+  @Test
+  void clusterDirectoryThatIsASymbolicLink() throws IOException {
+    Path outside = Files.createDirectories(temp.resolve("outside"));
+    Path link = Files.createDirectories(base.resolve("target")).resolve("cluster");
+    Files.createSymbolicLink(link, outside);
+    assertRejected(valid(), "clusterDirectory").hasMessageContaining("symbolic link");
+  }
+
+  @Test
+  void clusterDirectoryThatIsAFile() throws IOException {
+    Files.createDirectories(base.resolve("target"));
+    Files.writeString(base.resolve("target/cluster"), "x");
+    assertRejected(valid(), "clusterDirectory").hasMessageContaining("a file, not a directory");
+  }
+
+  @Test
+  void aSiblingOfTheBaseDirectoryIsAccepted() throws Exception {
+    ClusterConfig config = valid().clusterDirectory(temp.resolve("elsewhere/cluster")).build();
+    assertThat(config.clusterDirectory()).isEqualTo(temp.resolve("elsewhere/cluster"));
+  }
+
+  @Test
+  void theDirectoryIsCheckedBeforeAnythingElse() {
+    // Several mistakes at once: the report names one element, and it is not a crash.
+    assertThatThrownBy(valid().clusterDirectory(Paths.get("/")).nodes(0).executable(null)::build)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("Fix:");
+  }
+}

@@ -1,0 +1,140 @@
+package io.github.clusterrun.cluster.lifeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.clusterrun.cluster.process.FamilyMark;
+import io.github.clusterrun.cluster.testing.Await;
+import io.github.clusterrun.cluster.testing.Procs;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The watchdog that stops a cluster when the JVM's end of its pipe closes without a confirmed stop
+ * (Maven killed with kill -9): every process carrying the cluster's mark is gone, nothing else is
+ * touched, and the watchdog exits.
+ */
+class LifelineTest {
+  @TempDir Path dir;
+  final String clusterId = Procs.newClusterId();
+  final List<String> otherIds = new ArrayList<>();
+  final List<Process> unmarked = new ArrayList<>();
+  Lifeline lifeline;
+
+  @AfterEach
+  void killLeftovers() {
+    if (lifeline != null && lifeline.isAlive()) {
+      ProcessHandle.of(lifeline.pid()).ifPresent(ProcessHandle::destroyForcibly);
+    }
+    Procs.killMarked(clusterId);
+    otherIds.forEach(Procs::killMarked);
+    unmarked.forEach(Process::destroyForcibly);
+  }
+
+  @Test
+  void closingThePipeWithoutAStopKillsEveryMarkedProcessAndTheWatchdogExits() throws Exception {
+    Process n0 = Procs.startMarked(clusterId, "n_0", dir, "echo $$ > a.tmp && mv a.tmp a.pid; exec sleep 600");
+    Process n1 =
+        Procs.startMarked(
+            clusterId, "n_1", dir, "trap '' TERM; echo $$ > b.tmp && mv b.tmp b.pid; while :; do sleep 0.1; done");
+    Process n2 =
+        Procs.startMarked(
+            clusterId,
+            "n_2",
+            dir,
+            "setsid -f sh -c 'echo $$ > d.tmp && mv d.tmp d.pid; exec sleep 600'; sleep 600 & wait");
+    long a = Procs.awaitSleeping(dir.resolve("a.pid"));
+    long b = Procs.awaitPidFile(dir.resolve("b.pid"));
+    long daemon = Procs.awaitSleeping(dir.resolve("d.pid"));
+    // Not of this cluster: must survive.
+    String otherId = clusterId + "0";
+    otherIds.add(otherId);
+    Process other = Procs.startMarked(otherId, "n_0", dir, "echo $$ > o.tmp && mv o.tmp o.pid; exec sleep 600");
+    Procs.awaitSleeping(dir.resolve("o.pid"));
+    Process stranger = Procs.startUnmarked(dir, "exec sleep 600");
+    unmarked.add(stranger);
+    List<Long> marked = Procs.markedPids(clusterId);
+    assertThat(marked).contains(n0.pid(), n1.pid(), n2.pid(), a, b, daemon);
+
+    lifeline = Lifeline.start(clusterId, 1);
+    assertThat(lifeline.pid()).isPositive();
+    assertThat(lifeline.isAlive()).isTrue();
+    // The watchdog carries no mark itself, and holds its fire while the pipe is open.
+    assertThat(Procs.env(lifeline.pid()).orElseThrow()).doesNotContainKey(FamilyMark.VARIABLE);
+    assertThat(List.of(n0.pid(), n1.pid(), n2.pid(), daemon)).allMatch(Procs::isAlive);
+
+    lifeline.release(); // what the kernel does when the JVM dies: the pipe reads end-of-file
+
+    Await.until(
+        "every marked process to be gone", () -> Procs.markedPids(clusterId).isEmpty(), Duration.ofSeconds(15));
+    for (long pid : marked) {
+      assertThat(Procs.isGone(pid)).as("pid %d", pid).isTrue();
+    }
+    Await.until("the watchdog to exit", () -> !lifeline.isAlive(), Duration.ofSeconds(10));
+    assertThat(Procs.isGone(lifeline.pid())).isTrue();
+    assertThat(other.isAlive()).isTrue();
+    assertThat(stranger.isAlive()).isTrue();
+  }
+
+  @Test
+  void aMarkedProcessCaughtInTheMiddleOfAnExecIsStillKilled() throws Exception {
+    // While a process is inside execve, /proc/<pid>/environ reads empty, so one grep of the marks
+    // can miss it. A process that ignores SIGTERM and execs often must still be gone in the end.
+    Path reexec = dir.resolve("reexec.sh");
+    java.nio.file.Files.writeString(reexec, "#!/bin/sh\nexec \"$0\"\n");
+    java.nio.file.Files.setPosixFilePermissions(
+        reexec, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Process n0 =
+        Procs.startMarked(
+            clusterId, "n_0", dir, "trap '' TERM; echo $$ > r.tmp && mv r.tmp r.pid; exec ./reexec.sh");
+    long pid = Procs.awaitPidFile(dir.resolve("r.pid"));
+    lifeline = Lifeline.start(clusterId, 1);
+
+    try {
+      lifeline.release();
+      Await.until("the watchdog to exit", () -> !lifeline.isAlive(), Duration.ofSeconds(10));
+      assertThat(Procs.isGone(pid)).as("pid %d outlived the watchdog", pid).isTrue();
+    } finally {
+      n0.destroyForcibly();
+    }
+  }
+
+  @Test
+  void afterAConfirmedStopTheWatchdogFindsNothingAndExitsAtOnce() throws Exception {
+    Process n0 = Procs.startMarked(clusterId, "n_0", dir, "exec sleep 600");
+    lifeline = Lifeline.start(clusterId, 5);
+    n0.destroyForcibly().waitFor();
+    long begin = System.nanoTime();
+
+    lifeline.release();
+
+    assertThat(lifeline.isAlive()).isFalse();
+    assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(4));
+  }
+
+  @Test
+  void theWatchdogRunsInASessionOfItsOwn() throws Exception {
+    lifeline = Lifeline.start(clusterId, 1);
+    // setsid makes its own session, then runs the shell in it.
+    Await.until(
+        "the watchdog to lead a session of its own",
+        () -> sessionOf(lifeline.pid()) == lifeline.pid(),
+        Duration.ofSeconds(10));
+    lifeline.release();
+    assertThat(lifeline.isAlive()).isFalse();
+  }
+
+  private static long sessionOf(long pid) {
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Paths.get("/proc", Long.toString(pid), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[3]); // state ppid pgrp session
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package io.github.clusterrun.cluster.readiness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.github.clusterrun.cluster.testing.Procs;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Waiting for the nodes: a node that exits fails at once, one that is late names its probe. */
+class ReadinessWaiterTest {
+  @TempDir Path dir;
+  final String clusterId = Procs.newClusterId();
+  final List<String> readyNodes = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void killLeftovers() {
+    Procs.killMarked(clusterId);
+  }
+
+  private Process node(String name, String script) throws Exception {
+    return Procs.startMarked(clusterId, name, dir, script);
+  }
+
+  @Test
+  void failsFastWithTheExitCodeWhenANodeExits() throws Exception {
+    int port = TcpProbeTest.freePort();
+    Process healthy = node("n_0", "exec sleep 600");
+    Process dying = node("n_1", "exit 3");
+    long begin = System.nanoTime();
+
+    ReadinessWaiter.NotReadyException e =
+        catchThrowableOfType(
+            ReadinessWaiter.NotReadyException.class,
+            () ->
+                ReadinessWaiter.await(
+                    List.of(
+                        new ReadinessWaiter.Target("n_0", healthy, List.of(TcpProbe.parse(Integer.toString(port)))),
+                        new ReadinessWaiter.Target("n_1", dying, List.of(TcpProbe.parse(Integer.toString(port))))),
+                    Duration.ofSeconds(30),
+                    (name, took) -> readyNodes.add(name)));
+
+    assertThat(e).isNotNull();
+    assertThat(e.node()).isEqualTo("n_1");
+    assertThat(e.exitCode()).isEqualTo(3);
+    assertThat(e.getMessage()).isEqualTo("node n_1 exited with exit code 3 before it was ready");
+    assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(10));
+    assertThat(readyNodes).isEmpty();
+  }
+
+  @Test
+  void namesTheProbeOnTimeout() throws Exception {
+    int port = TcpProbeTest.freePort();
+    Process lazy = node("n_0", "exec sleep 600");
+    long begin = System.nanoTime();
+
+    ReadinessWaiter.NotReadyException e =
+        catchThrowableOfType(
+            ReadinessWaiter.NotReadyException.class,
+            () ->
+                ReadinessWaiter.await(
+                    List.of(new ReadinessWaiter.Target("n_0", lazy, List.of(TcpProbe.parse(Integer.toString(port))))),
+                    Duration.ofSeconds(1),
+                    (name, took) -> readyNodes.add(name)));
+
+    Duration took = Duration.ofNanos(System.nanoTime() - begin);
+    assertThat(e).isNotNull();
+    assertThat(e.node()).isEqualTo("n_0");
+    assertThat(e.exitCode()).isNull();
+    assertThat(e.getMessage())
+        .contains("node n_0 was not ready within 1 s")
+        .contains("<waitFor><timeout>")
+        .contains("tcp 127.0.0.1:" + port + " did not hold")
+        .containsIgnoringCase("refused");
+    assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(1)).isLessThan(Duration.ofSeconds(10));
+    assertThat(lazy.isAlive()).as("the waiter reports, the caller stops").isTrue();
+  }
+
+  @Test
+  void returnsOnceEveryNodeIsReadyAndTellsTheListenerOfEach() throws Exception {
+    try (ServerSocket a = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"));
+        ServerSocket b = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+      Process n0 = node("n_0", "exec sleep 600");
+      Process n1 = node("n_1", "exec sleep 600");
+
+      ReadinessWaiter.await(
+          List.of(
+              new ReadinessWaiter.Target("n_0", n0, List.of(TcpProbe.parse(Integer.toString(a.getLocalPort())))),
+              new ReadinessWaiter.Target(
+                  "n_1",
+                  n1,
+                  List.of(
+                      TcpProbe.parse("127.0.0.1:" + b.getLocalPort()),
+                      TcpProbe.parse(Integer.toString(a.getLocalPort()))))),
+          Duration.ofSeconds(10),
+          (name, took) -> readyNodes.add(name));
+
+      assertThat(readyNodes).containsExactlyInAnyOrder("n_0", "n_1");
+    }
+  }
+
+  @Test
+  void aNodeWithNoProbeIsReadyOnceRunning() throws Exception {
+    Process n0 = node("n_0", "exec sleep 600");
+    ReadinessWaiter.await(
+        List.of(new ReadinessWaiter.Target("n_0", n0, List.of())),
+        Duration.ofSeconds(10),
+        (name, took) -> readyNodes.add(name));
+    assertThat(readyNodes).containsExactly("n_0");
+  }
+
+  @Test
+  void aNodeThatExitsAfterItsProbesHeldIsNotReady() throws Exception {
+    // The probe holds (someone else listens on the port), but the node is gone: not ready.
+    try (ServerSocket other = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+      Process gone = node("n_0", "exit 7");
+      gone.waitFor();
+      assertThatThrownBy(
+              () ->
+                  ReadinessWaiter.await(
+                      List.of(
+                          new ReadinessWaiter.Target(
+                              "n_0", gone, List.of(TcpProbe.parse(Integer.toString(other.getLocalPort()))))),
+                      Duration.ofSeconds(10),
+                      (name, took) -> readyNodes.add(name)))
+          .isInstanceOf(ReadinessWaiter.NotReadyException.class)
+          .hasMessageContaining("exit code 7");
+      assertThat(readyNodes).isEmpty();
+    }
+  }
+}

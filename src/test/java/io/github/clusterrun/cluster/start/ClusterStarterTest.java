@@ -1,0 +1,386 @@
+package io.github.clusterrun.cluster.start;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.clusterrun.cluster.ClusterException;
+import io.github.clusterrun.cluster.config.ClusterConfig;
+import io.github.clusterrun.cluster.config.ClusterConfigBuilder;
+import io.github.clusterrun.cluster.config.Readiness;
+import io.github.clusterrun.cluster.config.StopConfig;
+import io.github.clusterrun.cluster.process.FamilyMark;
+import io.github.clusterrun.cluster.process.ProcessTable;
+import io.github.clusterrun.cluster.state.ClusterState;
+import io.github.clusterrun.cluster.state.LiveCluster;
+import io.github.clusterrun.cluster.state.LiveClusters;
+import io.github.clusterrun.cluster.stop.ClusterStopper;
+import io.github.clusterrun.cluster.testing.Procs;
+import io.github.clusterrun.cluster.testing.RecordingLog;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Starting a real cluster in a temporary project: nodes ready, properties exported, state recorded;
+ * a node that exits or is never ready fails the start with its exit code, its probe and its log,
+ * and leaves nothing running.
+ */
+class ClusterStarterTest {
+  @TempDir Path temp;
+  Path base;
+  Path clusterDir;
+  final RecordingLog log = new RecordingLog();
+  String staleId;
+
+  @BeforeEach
+  void project() throws Exception {
+    base = Files.createDirectories(temp.resolve("project"));
+    clusterDir = base.resolve("target/cluster");
+  }
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    LiveClusters.find(clusterDir).ifPresent(c -> {
+      try {
+        c.stop(log);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Procs.killNodesOf(clusterDir);
+    if (staleId != null) {
+      Procs.killMarked(staleId);
+    }
+  }
+
+  private ClusterConfigBuilder shNodes(String script) {
+    return ClusterConfig.builder()
+        .baseDirectory(base)
+        .clusterDirectory(Paths.get("target/cluster"))
+        .executable("/bin/sh")
+        // Named explicitly: the default port list cannot be built (ClusterConfigBuilderTest).
+        .ports(List.of("port"))
+        .arguments(List.of("-c", script))
+        .stopTimeoutSeconds(5);
+  }
+
+  @Test
+  void twoTestNodesBecomeReadyOverHttpAndTheirPropertiesAreExported() throws Exception {
+    List<String> arguments = new java.util.ArrayList<>(Procs.testNodeJvmArguments());
+    arguments.add("--port=@{node.port.http}");
+    ClusterConfig config =
+        ClusterConfig.builder()
+            .baseDirectory(base)
+            .clusterDirectory(Paths.get("target/cluster"))
+            .nodes(2)
+            .executable(Procs.javaExecutable().toString())
+            .arguments(arguments)
+            .environment(Map.of("NODE_GREETING", "hello @{node.name} of @{cluster.hosts}"))
+            .ports(List.of("http", "admin"))
+            .readiness(new Readiness("http://127.0.0.1:@{node.port.http}/health", null, null, Duration.ofSeconds(60)))
+            .stopTimeoutSeconds(5)
+            .build();
+
+    StartedCluster cluster = new ClusterStarter(config, log).start();
+
+    Map<String, String> p = cluster.properties();
+    int http0 = Integer.parseInt(p.get("cluster.node.0.port.http"));
+    int http1 = Integer.parseInt(p.get("cluster.node.1.port.http"));
+    String hosts = "127.0.0.1:" + http0 + ",127.0.0.1:" + http1;
+    assertThat(p.get("cluster.hosts")).isEqualTo(hosts);
+    assertThat(p.get("cluster.dir")).isEqualTo(clusterDir.toString());
+    assertThat(p.get("cluster.node.0.port")).isEqualTo(Integer.toString(http0));
+    assertThat(p.get("cluster.node.1.port")).isEqualTo(Integer.toString(http1));
+    assertThat(p).containsKeys("cluster.node.0.port.admin", "cluster.node.1.port.admin");
+    assertThat(p.get("cluster.node.1.dir")).isEqualTo(clusterDir.resolve("n_1").toString());
+    long pid0 = Long.parseLong(p.get("cluster.node.0.pid"));
+    long pid1 = Long.parseLong(p.get("cluster.node.1.pid"));
+
+    // cluster.properties holds the same, for the tests to read.
+    Properties file = new Properties();
+    try (InputStream in = Files.newInputStream(clusterDir.resolve("cluster.properties"))) {
+      file.load(in);
+    }
+    assertThat(file).containsAllEntriesOf(p).hasSize(p.size());
+
+    // The nodes really serve, each as itself.
+    HttpClient client = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
+    assertThat(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http0 + "/")).build(),
+            HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("n_0\n");
+    assertThat(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http1 + "/")).build(),
+            HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("n_1\n");
+
+    // Each carries its mark and its resolved environment, runs in its directory, in a session of its
+    // own, with a pipe as stdin (never the console).
+    String clusterId = cluster.live().state().clusterId();
+    assertThat(ProcessTable.markOf(pid0)).contains(FamilyMark.of(clusterId, "n_0"));
+    assertThat(ProcessTable.markOf(pid1)).contains(FamilyMark.of(clusterId, "n_1"));
+    Map<String, String> env1 = Procs.env(pid1).orElseThrow();
+    assertThat(env1).containsEntry("NODE_GREETING", "hello n_1 of " + hosts)
+        .containsEntry("CLUSTER_NODE_INDEX", "1")
+        .containsEntry("CLUSTER_NODE_NAME", "n_1")
+        .containsEntry("CLUSTER_HOSTS", hosts)
+        .containsEntry("CLUSTER_DIR", clusterDir.toString());
+    assertThat(Files.readSymbolicLink(Paths.get("/proc", Long.toString(pid0), "cwd")))
+        .isEqualTo(clusterDir.resolve("n_0"));
+    assertThat(Files.readSymbolicLink(Paths.get("/proc", Long.toString(pid0), "fd", "0")).toString())
+        .startsWith("pipe:");
+    assertThat(sessionOf(pid0)).isEqualTo(pid0);
+
+    // The layout on disk, and the console log.
+    for (String node : List.of("n_0", "n_1")) {
+      assertThat(clusterDir.resolve(node + "/data")).isDirectory();
+      assertThat(clusterDir.resolve(node + "/tmp")).isDirectory();
+      assertThat(clusterDir.resolve(node + "/logs/console.log")).content().contains(node + " starting, pid");
+    }
+    ClusterState state = ClusterState.read(clusterDir).orElseThrow();
+    assertThat(state.clusterId()).isEqualTo(clusterId);
+    assertThat(state.stopped()).isFalse();
+    assertThat(state.nodes()).extracting(ClusterState.RecordedNode::pid).containsExactly(pid0, pid1);
+    assertThat(log.text()).contains("n_0 ready in").contains("n_1 ready in").contains("pid " + pid0);
+    assertThat(LiveClusters.find(clusterDir)).containsSame(cluster.live());
+
+    // The tests pass; stop kills every node, then deletes the directory (ClusterStopperTest covers
+    // every other decision).
+    Path summary = base.resolve("target/failsafe-reports/failsafe-summary.xml");
+    Files.createDirectories(summary.getParent());
+    Files.writeString(
+        summary,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><failsafe-summary"
+            + " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" result=\"null\" timeout=\"false\">"
+            + "<completed>2</completed><errors>0</errors><failures>0</failures><skipped>0</skipped>"
+            + "<failureMessage xsi:nil=\"true\" /></failsafe-summary>");
+    ClusterStopper.Result result =
+        new ClusterStopper(StopConfig.of(Paths.get("target/cluster"), base, List.of(summary), null, false), log)
+            .stop();
+
+    assertThat(result).isEqualTo(ClusterStopper.Result.DELETED);
+    assertThat(Procs.isGone(pid0)).isTrue();
+    assertThat(Procs.isGone(pid1)).isTrue();
+    assertThat(Procs.nodesOf(clusterDir)).isEmpty();
+    assertThat(clusterDir).doesNotExist();
+    assertThat(log.lines()).contains("INFO Deleted target/cluster: 2 integration tests passed");
+  }
+
+  @Test
+  void aClusterWithoutPortsGetsTheDefaultPortNamedPort() throws Exception {
+    // What a POM without <ports> does: one port named "port" per node, exported as such.
+    ClusterConfig config =
+        ClusterConfig.builder()
+            .baseDirectory(base)
+            .clusterDirectory(Paths.get("target/cluster"))
+            .executable("/bin/sh")
+            .arguments(List.of("-c", "exec sleep 600"))
+            .build();
+
+    StartedCluster cluster = new ClusterStarter(config, log).start();
+
+    assertThat(cluster.properties().get("cluster.node.0.port.port"))
+        .isEqualTo(cluster.properties().get("cluster.node.0.port"));
+    assertThat(cluster.live().stop(log).confirmed()).isTrue();
+  }
+
+  @Test
+  void aTestNodeThatExitsAtStartFailsWithItsExitCodeAndLogAndLeavesNothing() throws Exception {
+    List<String> arguments = new java.util.ArrayList<>(Procs.testNodeJvmArguments());
+    arguments.add("--port=@{node.port}");
+    arguments.add("--exit=3");
+    ClusterConfig config =
+        ClusterConfig.builder()
+            .baseDirectory(base)
+            .clusterDirectory(Paths.get("target/cluster"))
+            .executable(Procs.javaExecutable().toString())
+            .arguments(arguments)
+            .ports(List.of("port"))
+            .readiness(new Readiness("http://127.0.0.1:@{node.port}/", null, null, Duration.ofSeconds(60)))
+            .stopTimeoutSeconds(5)
+            .build();
+
+    ClusterException e = startFails(config);
+
+    assertThat(e.getMessage())
+        .startsWith("Cluster start failed: node n_0 exited with exit code 3 before it was ready")
+        .contains("Command: " + Procs.javaExecutable())
+        .contains("--exit=3")
+        .contains("Last lines of " + clusterDir.resolve("n_0/logs/console.log"))
+        .contains("  | n_0: giving up at start as asked")
+        .contains("Every node was stopped; the directories are kept in " + clusterDir);
+    assertThat(Procs.nodesOf(clusterDir)).isEmpty();
+    assertThat(clusterDir.resolve("n_0/logs/console.log")).exists();
+    assertThat(LiveClusters.find(clusterDir)).isEmpty();
+    assertThat(ClusterState.read(clusterDir).orElseThrow().stopped()).isTrue();
+  }
+
+  @Test
+  void whenOneNodeExitsTheOthersAreStopped() throws Exception {
+    ClusterConfig config =
+        shNodes(
+                "echo \"$CLUSTER_NODE_NAME up\"; if [ \"$CLUSTER_NODE_INDEX\" = 1 ]; then"
+                    + " echo 'cannot bind' >&2; exit 3; fi; exec sleep 600")
+            .nodes(3)
+            .readiness(new Readiness(null, "@{node.port}", null, Duration.ofSeconds(60)))
+            .build();
+
+    ClusterException e = startFails(config);
+
+    assertThat(e.getMessage())
+        .contains("node n_1 exited with exit code 3")
+        .contains("  | n_1 up\n  | cannot bind\n")
+        .contains("Every node was stopped");
+    assertThat(Procs.nodesOf(clusterDir)).isEmpty();
+    assertThat(log.text()).doesNotContain("ready in");
+  }
+
+  @Test
+  void aNodeNeverReadyFailsNamingTheProbeAndIsStopped() throws Exception {
+    ClusterConfig config =
+        shNodes("echo waiting forever; exec sleep 600")
+            .ports(List.of("never")) // after "port"
+            .readiness(new Readiness(null, "@{node.port.never}", null, Duration.ofSeconds(1)))
+            .build();
+    long begin = System.nanoTime();
+
+    ClusterException e = startFails(config);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(15));
+    assertThat(e.getMessage())
+        .contains("node n_0 was not ready within 1 s (<waitFor><timeout>)")
+        .containsPattern("tcp 127\\.0\\.0\\.1:\\d+ did not hold")
+        .contains("  | waiting forever")
+        .contains("Every node was stopped");
+    assertThat(Procs.nodesOf(clusterDir)).isEmpty();
+  }
+
+  @Test
+  void aNodeNeverReadyByLogAndHttpNamesEveryProbeThatFailed() throws Exception {
+    ClusterConfig config =
+        shNodes("echo booting; exec sleep 600")
+            .readiness(new Readiness("http://127.0.0.1:@{node.port}/health", null, "^Started", Duration.ofSeconds(1)))
+            .build();
+
+    ClusterException e = startFails(config);
+
+    assertThat(e.getMessage())
+        .contains("log /^Started/ in " + clusterDir.resolve("n_0/logs/console.log") + " did not hold (no line matched yet)")
+        .containsPattern("http http://127\\.0\\.0\\.1:\\d+/health did not hold");
+    assertThat(Procs.nodesOf(clusterDir)).isEmpty();
+  }
+
+  @Test
+  void aReadyLineInTheConsoleLogMakesANodeReady() throws Exception {
+    ClusterConfig config =
+        shNodes("echo \"$CLUSTER_NODE_NAME Started in 5 ms\"; exec sleep 600")
+            .nodes(2)
+            .readiness(new Readiness(null, null, "@{node.name} Started in \\d+ ms", Duration.ofSeconds(30)))
+            .build();
+
+    StartedCluster cluster = new ClusterStarter(config, log).start();
+
+    assertThat(log.text()).contains("n_0 ready in").contains("n_1 ready in");
+    assertThat(Procs.nodesOf(clusterDir)).hasSize(2);
+    assertThat(cluster.live().stop(log).confirmed()).isTrue();
+    assertThat(Procs.nodesOf(clusterDir)).isEmpty();
+  }
+
+  @Test
+  void aPlaceholderInTheLogRegexStandsForItsValueLiterally() throws Exception {
+    // A cluster directory whose path holds a regex character ('[' here; '(' '+' '.' likewise): the
+    // value of @{node.dir} must match itself, and must not break the start after nodes launched.
+    ClusterConfig config =
+        shNodes("echo \"listening in $PWD\"; exec sleep 600")
+            .clusterDirectory(Paths.get("target/cluster[1"))
+            .readiness(new Readiness(null, null, "listening in @{node.dir}$", Duration.ofSeconds(10)))
+            .build();
+    clusterDir = base.resolve("target/cluster[1");
+
+    Throwable thrown = null;
+    List<Long> leftRunning = List.of();
+    try {
+      StartedCluster cluster = new ClusterStarter(config, log).start();
+      assertThat(cluster.live().stop(log).confirmed()).isTrue();
+    } catch (Exception | Error e) {
+      thrown = e;
+      leftRunning = Procs.nodesOf(clusterDir);
+    }
+
+    assertThat(leftRunning).as("nodes left running after the start failed with %s", thrown).isEmpty();
+    assertThat(thrown).as("the start").isNull();
+    assertThat(log.text()).contains("n_0 ready in");
+  }
+
+  @Test
+  void aStaleClusterIsReapedAndItsDirectoryWipedBeforeANewOneStarts() throws Exception {
+    // An earlier build crashed and left a node (with a detached daemon) and its files behind.
+    staleId = Procs.newClusterId();
+    Files.createDirectories(clusterDir);
+    Process stale =
+        Procs.startMarked(
+            staleId,
+            "n_0",
+            temp,
+            "setsid -f sh -c 'echo $$ > daemon.tmp && mv daemon.tmp daemon.pid; exec sleep 600'; exec sleep 600");
+    long daemon = Procs.awaitSleeping(temp.resolve("daemon.pid"));
+    Procs.awaitExec(stale.pid(), "sleep");
+    new ClusterState(
+            staleId,
+            Instant.now(),
+            List.of(new ClusterState.RecordedNode("n_0", FamilyMark.of(staleId, "n_0"), stale.pid(), null)),
+            false,
+            Duration.ofSeconds(5),
+            null)
+        .write(clusterDir);
+    Path leftover = Files.writeString(Files.createDirectories(clusterDir.resolve("n_0/data")).resolve("old.txt"), "old");
+
+    StartedCluster cluster = new ClusterStarter(shNodes("exec sleep 600").build(), log).start();
+
+    assertThat(Procs.isGone(stale.pid())).isTrue();
+    assertThat(Procs.isGone(daemon)).isTrue();
+    assertThat(log.text()).contains("Stopped a stale node of an earlier cluster: n_0 (pid " + stale.pid() + ")");
+    assertThat(leftover).doesNotExist();
+    assertThat(cluster.live().state().clusterId()).isNotEqualTo(staleId);
+    assertThat(cluster.live().stop(log).confirmed()).isTrue();
+  }
+
+  @Test
+  void aWorkingDirectoryIsResolvedPerNode() throws Exception {
+    ClusterConfig config =
+        shNodes("pwd; exec sleep 600").workingDirectory("@{node.dataDir}").nodes(2).build();
+
+    StartedCluster cluster = new ClusterStarter(config, log).start();
+
+    for (String pid : List.of(cluster.properties().get("cluster.node.0.pid"), cluster.properties().get("cluster.node.1.pid"))) {
+      Path cwd = Files.readSymbolicLink(Paths.get("/proc", pid, "cwd"));
+      assertThat(cwd.getFileName().toString()).isEqualTo("data");
+    }
+    assertThat(cluster.live().stop(log).confirmed()).isTrue();
+  }
+
+  private ClusterException startFails(ClusterConfig config) {
+    try {
+      StartedCluster cluster = new ClusterStarter(config, log).start();
+      LiveCluster live = cluster.live();
+      throw new AssertionError("the start should have failed, but it started " + live.nodes());
+    } catch (ClusterException e) {
+      return e;
+    }
+  }
+
+  private static long sessionOf(long pid) throws Exception {
+    String stat = Files.readString(Paths.get("/proc", Long.toString(pid), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[3]); // state ppid pgrp session
+  }
+}
