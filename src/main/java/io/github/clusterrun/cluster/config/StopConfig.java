@@ -39,6 +39,17 @@ public final class StopConfig {
     this.keepWhen = List.copyOf(keepWhen);
   }
 
+  /** As the full {@link #of}, with the default log tail (20 lines) and crash artefact patterns. */
+  public static StopConfig of(
+      Path clusterDirectory,
+      Path baseDirectory,
+      List<Path> summaryFiles,
+      String cleanup,
+      boolean skipCleanup)
+      throws ConfigException {
+    return of(clusterDirectory, baseDirectory, summaryFiles, cleanup, skipCleanup, 20, DEFAULT_KEEP_WHEN);
+  }
+
   /** Checks the values (the same rules as for {@code start}) and builds the configuration. */
   public static StopConfig of(
       Path clusterDirectory,

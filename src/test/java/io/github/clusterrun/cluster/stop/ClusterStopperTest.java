@@ -182,7 +182,7 @@ class ClusterStopperTest {
 
     assertThat(pids).allMatch(Procs::isGone);
     assertThat(clusterDir).isDirectory();
-    assertThat(log.text()).contains("node n_1 exited on its own while the tests ran (exit code 137)");
+    assertThat(log.text()).contains("node n_1 (exit code 137) had exited on its own before stop");
   }
 
   @Test

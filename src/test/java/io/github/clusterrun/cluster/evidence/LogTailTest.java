@@ -1,4 +1,4 @@
-package io.github.clusterrun.cluster.start;
+package io.github.clusterrun.cluster.evidence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
