@@ -14,8 +14,7 @@ import java.util.Map;
  * created or started.
  */
 public final class ClusterConfig {
-  private final Path clusterDirectory;
-  private final Path baseDirectory;
+  private final StopConfig stop;
   private final int nodes;
   private final Path executable;
   private final List<String> arguments;
@@ -25,15 +24,11 @@ public final class ClusterConfig {
   private final Readiness readiness;
   private final Duration stopTimeout;
   private final String stopInput;
-  private final CleanupPolicy cleanup;
-  private final boolean skipCleanup;
-  private final List<Path> summaryFiles;
   private final Integer basePort;
   private final String propertyPrefix;
 
   ClusterConfig(
-      Path clusterDirectory,
-      Path baseDirectory,
+      StopConfig stop,
       int nodes,
       Path executable,
       List<String> arguments,
@@ -43,13 +38,9 @@ public final class ClusterConfig {
       Readiness readiness,
       Duration stopTimeout,
       String stopInput,
-      CleanupPolicy cleanup,
-      boolean skipCleanup,
-      List<Path> summaryFiles,
       Integer basePort,
       String propertyPrefix) {
-    this.clusterDirectory = clusterDirectory;
-    this.baseDirectory = baseDirectory;
+    this.stop = stop;
     this.nodes = nodes;
     this.executable = executable;
     this.arguments = Collections.unmodifiableList(new ArrayList<>(arguments));
@@ -59,9 +50,6 @@ public final class ClusterConfig {
     this.readiness = readiness;
     this.stopTimeout = stopTimeout;
     this.stopInput = stopInput;
-    this.cleanup = cleanup;
-    this.skipCleanup = skipCleanup;
-    this.summaryFiles = Collections.unmodifiableList(new ArrayList<>(summaryFiles));
     this.basePort = basePort;
     this.propertyPrefix = propertyPrefix;
   }
@@ -70,14 +58,19 @@ public final class ClusterConfig {
     return new ClusterConfigBuilder();
   }
 
+  /** What {@code stop} will do with this cluster, checked when the cluster is configured. */
+  public StopConfig stopConfig() {
+    return stop;
+  }
+
   /** Root of all node directories and of the recorded state; absolute and normalised. */
   public Path clusterDirectory() {
-    return clusterDirectory;
+    return stop.clusterDirectory();
   }
 
   /** The project's base directory, which the cluster directory must never be or contain. */
   public Path baseDirectory() {
-    return baseDirectory;
+    return stop.baseDirectory();
   }
 
   public int nodes() {
@@ -120,15 +113,15 @@ public final class ClusterConfig {
   }
 
   public CleanupPolicy cleanup() {
-    return cleanup;
+    return stop.cleanup();
   }
 
   public boolean skipCleanup() {
-    return skipCleanup;
+    return stop.skipCleanup();
   }
 
   public List<Path> summaryFiles() {
-    return summaryFiles;
+    return stop.summaryFiles();
   }
 
   /** The first of the fixed ports, or null for free ports. */
@@ -143,9 +136,7 @@ public final class ClusterConfig {
 
   @Override
   public String toString() {
-    return "ClusterConfig{clusterDirectory="
-        + clusterDirectory
-        + ", nodes="
+    return "ClusterConfig{nodes="
         + nodes
         + ", executable="
         + executable
@@ -163,16 +154,12 @@ public final class ClusterConfig {
         + stopTimeout
         + ", stopInput="
         + stopInput
-        + ", cleanup="
-        + cleanup
-        + ", skipCleanup="
-        + skipCleanup
-        + ", summaryFiles="
-        + summaryFiles
         + ", basePort="
         + basePort
         + ", propertyPrefix="
         + propertyPrefix
+        + ", "
+        + stop
         + "}";
   }
 }

@@ -1,9 +1,8 @@
 package io.github.clusterrun.cluster.config;
 
-import io.github.clusterrun.cluster.cleanup.DirectoryGuard;
+import java.io.File;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.io.File;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -38,6 +37,8 @@ public final class ClusterConfigBuilder {
   private String stopInput;
   private String cleanup;
   private boolean skipCleanup;
+  private int logTail = 20;
+  private List<String> keepWhen;
   private final List<Path> summaryFiles = new ArrayList<>();
   private Map<String, String> pathEnvironment = System.getenv();
   private Integer basePort;
@@ -120,6 +121,18 @@ public final class ClusterConfigBuilder {
     return this;
   }
 
+  /** Console log lines that stop shows when the tests did not pass. */
+  public ClusterConfigBuilder logTail(int lines) {
+    this.logTail = lines;
+    return this;
+  }
+
+  /** Crash artefact patterns that keep the directories; null for the defaults. */
+  public ClusterConfigBuilder keepWhen(List<String> patterns) {
+    this.keepWhen = patterns;
+    return this;
+  }
+
   public ClusterConfigBuilder summaryFiles(List<Path> files) {
     if (files != null) {
       this.summaryFiles.addAll(files);
@@ -169,14 +182,9 @@ public final class ClusterConfigBuilder {
       throw new IllegalStateException("baseDirectory is required");
     }
     Path base = baseDirectory.toAbsolutePath().normalize();
-    if (clusterDirectory == null) {
-      throw new ConfigException(
-          "clusterDirectory",
-          "is empty",
-          "leave it out to use ${project.build.directory}/cluster, or set a directory");
-    }
-    Path dir = base.resolve(clusterDirectory).toAbsolutePath().normalize();
-    DirectoryGuard.check(dir, base);
+    // What stop will need is checked now too: a mistake there must not wait until after the tests.
+    StopConfig stop =
+        StopConfig.of(clusterDirectory, base, summaryFiles, cleanup, skipCleanup, logTail, keepWhen);
 
     if (nodes < 1) {
       throw new ConfigException(
@@ -240,7 +248,6 @@ public final class ClusterConfigBuilder {
       throw new ConfigException(
           "stopInput", "spans several lines", "give a single line, e.g. <stopInput>shutdown</stopInput>");
     }
-    CleanupPolicy policy = CleanupPolicy.parse(cleanup);
     if (basePort != null) {
       int last = basePort + nodes * portNames.size() - 1;
       if (basePort < 1 || last > 65535) {
@@ -259,14 +266,8 @@ public final class ClusterConfigBuilder {
           "use letters, digits, '-' and '_', with dots between parts, e.g. db.cluster");
     }
 
-    List<Path> summaries = new ArrayList<>();
-    for (Path summary : summaryFiles) {
-      summaries.add(base.resolve(summary).toAbsolutePath().normalize());
-    }
-
     return new ClusterConfig(
-        dir,
-        base,
+        stop,
         nodes,
         program,
         commandArguments,
@@ -276,9 +277,6 @@ public final class ClusterConfigBuilder {
         readiness,
         Duration.ofSeconds(stopTimeoutSeconds),
         stopInput == null || stopInput.isEmpty() ? null : stopInput,
-        policy,
-        skipCleanup,
-        summaries,
         basePort,
         prefix);
   }

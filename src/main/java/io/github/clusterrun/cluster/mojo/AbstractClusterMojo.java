@@ -150,7 +150,8 @@ abstract class AbstractClusterMojo extends AbstractMojo {
     return project.getBasedir().toPath();
   }
 
-  StopConfig stopConfig() throws ConfigException {
+  /** The configured summary files, or Failsafe's default one. */
+  List<Path> summaryPaths() {
     List<Path> summaries = new ArrayList<>();
     if (summaryFiles == null || summaryFiles.isEmpty()) {
       summaries.add(
@@ -160,10 +161,14 @@ abstract class AbstractClusterMojo extends AbstractMojo {
         summaries.add(file.toPath());
       }
     }
+    return summaries;
+  }
+
+  StopConfig stopConfig() throws ConfigException {
     return StopConfig.of(
         clusterDirectory == null ? null : clusterDirectory.toPath(),
         baseDirectory(),
-        summaries,
+        summaryPaths(),
         cleanup,
         skipCleanup,
         logTail,

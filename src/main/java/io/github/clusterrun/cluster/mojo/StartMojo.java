@@ -242,7 +242,9 @@ public class StartMojo extends AbstractClusterMojo {
         .stopInput(stopInput)
         .cleanup(cleanup)
         .skipCleanup(skipCleanup)
-        .summaryFiles(stopConfig().summaryFiles())
+        .summaryFiles(summaryPaths())
+        .logTail(logTail)
+        .keepWhen(keepWhen)
         .basePort(basePort)
         .propertyPrefix(propertyPrefix)
         .build();
