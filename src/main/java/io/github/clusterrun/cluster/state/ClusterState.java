@@ -4,9 +4,12 @@ import io.github.clusterrun.cluster.process.NodeProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -118,8 +121,12 @@ public final class ClusterState {
     }
     Files.createDirectories(clusterDirectory);
     Path tmp = clusterDirectory.resolve(FILE_NAME + ".tmp");
-    try (OutputStream out = Files.newOutputStream(tmp)) {
+    try (FileChannel channel =
+            FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        OutputStream out = Channels.newOutputStream(channel)) {
       p.store(out, "cluster-maven-plugin state: what stop and clean need to find every process");
+      out.flush();
+      channel.force(true); // a crash right after the rename must not leave an empty state
     }
     Files.move(tmp, file(clusterDirectory), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
@@ -156,7 +163,17 @@ public final class ClusterState {
               Duration.ofSeconds(Long.parseLong(p.getProperty("stopTimeout", "10"))),
               p.getProperty("stopInput")));
     } catch (RuntimeException e) {
-      throw new IOException("The cluster state " + file + " is damaged: " + e.getMessage(), e);
+      throw new IOException(
+          "The cluster state "
+              + file
+              + " is damaged ("
+              + e.getMessage()
+              + "). Fix: make sure no node of that cluster still runs (its processes carry "
+              + "CLUSTER_DIR="
+              + clusterDirectory
+              + " in their environment), then delete "
+              + file,
+          e);
     }
   }
 

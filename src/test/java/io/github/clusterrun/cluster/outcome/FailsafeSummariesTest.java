@@ -79,6 +79,13 @@ class FailsafeSummariesTest {
   }
 
   @Test
+  void everyTestSkippedProvesNothing() throws Exception {
+    TestOutcome outcome = read(write("failsafe-summary.xml", summary("null", false, 2, 0, 0, 2, null)));
+    assertThat(outcome.passed()).isFalse();
+    assertThat(outcome.reason()).isEqualTo("every integration test was skipped (2 in failsafe-summary.xml)");
+  }
+
+  @Test
   void failures() throws Exception {
     TestOutcome outcome =
         read(write("failsafe-summary.xml", summary("255", false, 3, 0, 2, 0, null)));
