@@ -2,6 +2,14 @@
 //   def check = evaluate(new File(basedir, '../../../src/it/verify-lib.groovy'))
 // A failed check says what was expected; it never dumps the whole build.log.
 def buildLog = new File(basedir, 'build.log').text
+// The -Pcompat runs pass the Maven and Java versions the IT must have run with (scriptVariables);
+// build.log opens with mvn -V's output (the invoker's showVersion).
+if (binding.hasVariable('expectedMaven') && !buildLog.contains('Apache Maven ' + expectedMaven + ' ')) {
+  throw new AssertionError("build.log does not show Apache Maven " + expectedMaven)
+}
+if (binding.hasVariable('expectedJava') && !(buildLog =~ ('(?m)^Java version: ' + java.util.regex.Pattern.quote(expectedJava) + '[.,]')).find()) {
+  throw new AssertionError("build.log does not show Java version " + expectedJava)
+}
 return [
   log    : buildLog,
   has    : { String text -> if (!buildLog.contains(text)) throw new AssertionError("build.log lacks: " + text) },

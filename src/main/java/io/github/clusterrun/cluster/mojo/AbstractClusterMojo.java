@@ -37,15 +37,28 @@ abstract class AbstractClusterMojo extends AbstractMojo {
   @Parameter(property = "cluster.skip", defaultValue = "false")
   boolean skip;
 
-  /** Failsafe's switch: no integration tests, so no cluster. */
+  /**
+   * Failsafe's switch: no integration tests, so no cluster ({@code start}, {@code stop}).
+   *
+   * @since 0.1.0
+   */
   @Parameter(property = "skipITs", defaultValue = "false")
   boolean skipITs;
 
-  /** Surefire's and Failsafe's switch: no tests, so no cluster. */
+  /**
+   * Surefire's and Failsafe's switch: no tests, so no cluster ({@code start}, {@code stop}).
+   *
+   * @since 0.1.0
+   */
   @Parameter(property = "skipTests", defaultValue = "false")
   boolean skipTests;
 
-  /** Maven's switch that skips compiling and running tests: no cluster. */
+  /**
+   * Maven's switch that skips compiling and running tests: no cluster ({@code start}, {@code
+   * stop}).
+   *
+   * @since 0.1.0
+   */
   @Parameter(property = "maven.test.skip", defaultValue = "false")
   boolean mavenTestSkip;
 
