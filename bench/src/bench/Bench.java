@@ -40,6 +40,8 @@ public final class Bench {
           + "  --linger-ms N       a node lingers N ms after SIGTERM (default 1000)\n"
           + "  --only LIST         run only these scenarios: start,cleanup,internals,overhead,scale\n"
           + "  --quick             --reps 1 --overhead-reps 2 --sizes 1,8 --files 20000 (a smoke test)\n"
+          + "  --cleanup-dir DIR   where the cleanup trees are made (default /dev/shm, a tmpfs, if it exists;\n"
+          + "                      else bench/target/work)\n"
           + "  --note TEXT         a sentence about the run for RESULTS.md (e.g. other load)\n"
           + "  --report-only       only rewrite RESULTS.md and the chart from results/results.csv\n";
 
@@ -59,6 +61,7 @@ public final class Bench {
   List<String> only = List.of("start", "cleanup", "internals", "overhead", "scale");
   String note = "";
   boolean reportOnly;
+  Path cleanupDir;
   Path benchDir;
   Path pluginJar;
   Path m2;
@@ -106,6 +109,7 @@ public final class Bench {
         case "--only": only = List.of(args[++i].split(",")); break;
         case "--quick": reps = 1; peerReps = 1; peerBigReps = 0; overheadReps = 2; sizes = new int[] {1, 8}; files = 20_000; break;
         case "--note": note = args[++i]; break;
+        case "--cleanup-dir": cleanupDir = Paths.get(args[++i]).toAbsolutePath(); break;
         case "--report-only": reportOnly = true; break;
         case "--bench-dir": benchDir = Paths.get(args[++i]).toAbsolutePath(); break;
         case "--plugin-jar": pluginJar = Paths.get(args[++i]).toAbsolutePath(); break;
@@ -394,21 +398,42 @@ public final class Bench {
     results.add(startScenario, tool, n, rep, s.peakNames.replace(',', ' '), "peak_thread_names", s.max(1, 0, Long.MAX_VALUE), "threads");
   }
 
-  /** Scenario 4: SafeDelete.deleteTree against rm -rf of identical trees. */
+  /**
+   * Scenario 4: SafeDelete.deleteTree against rm -rf of identical trees, with a Java delete through
+   * SecureDirectoryStream as a reference for what Java can do.
+   */
   private void cleanup() throws Exception {
-    Path root = work.resolve("cleanup");
+    Path base = cleanupDir;
+    if (base == null) {
+      Path shm = Paths.get("/dev/shm");
+      base = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : work;
+    }
+    Path root = base.resolve("clusterbench-cleanup-" + runId);
+    String fs = Files.getFileStore(base).type();
     int nodes = 8;
+    try {
+      cleanupReps(root, fs, nodes);
+    } finally {
+      deleteTree(root);
+    }
+  }
+
+  private void cleanupReps(Path root, String fs, int nodes) throws Exception {
     for (int rep = 1; rep <= reps; rep++) {
-      String[] order = rep % 2 == 1 ? new String[] {"cluster", "rm-rf"} : new String[] {"rm-rf", "cluster"};
+      String[] order = rep % 2 == 1
+          ? new String[] {"cluster", "rm-rf", "java-sds"}
+          : new String[] {"java-sds", "rm-rf", "cluster"};
       for (String tool : order) {
-        Path tree = root.resolve("cluster");
-        deleteTree(root);
+        // A fresh path every time: re-creating 100 000 names that were just deleted is much slower.
+        Path tree = root.resolve("r" + rep + "-" + tool).resolve("cluster");
         long c0 = System.nanoTime();
         int made = CleanupTree.create(tree, nodes, files);
         long createMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - c0);
         long t0 = System.nanoTime();
         if (tool.equals("cluster")) {
           io.github.clusterrun.cluster.cleanup.SafeDelete.deleteTree(tree);
+        } else if (tool.equals("java-sds")) {
+          CleanupTree.deleteWithSecureDirectoryStream(tree);
         } else {
           Process p = new ProcessBuilder("rm", "-rf", tree.toString()).inheritIO().start();
           if (p.waitFor() != 0) {
@@ -419,12 +444,11 @@ public final class Bench {
         if (Files.exists(tree)) {
           throw new IllegalStateException(tool + " left " + tree);
         }
-        results.add("cleanup", tool, nodes, rep, "files=" + made, "delete_ms", ms, "ms");
-        results.add("cleanup", tool, nodes, rep, "files=" + made, "create_ms", createMs, "ms");
-        log(String.format("cleanup %-8s %d files over %d nodes, rep %d: %5d ms (tree made in %d ms)", tool, made, nodes, rep, ms, createMs));
+        results.add("cleanup", tool, nodes, rep, "files=" + made + " fs=" + fs, "delete_ms", ms, "ms");
+        results.add("cleanup", tool, nodes, rep, "files=" + made + " fs=" + fs, "create_ms", createMs, "ms");
+        log(String.format("cleanup %-8s %d files over %d nodes on %s, rep %d: %5d ms (tree made in %d ms)", tool, made, nodes, fs, rep, ms, createMs));
       }
     }
-    deleteTree(root);
   }
 
   /**

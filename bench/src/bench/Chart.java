@@ -109,17 +109,19 @@ final class Chart {
     Panel clean = new Panel("4. Cleanup: delete a cluster dir of small files", "s", false);
     Series cc = clean.add("SafeDelete.deleteTree", CLUSTER);
     Series cr = clean.add("rm -rf", RM);
+    Series cj = clean.add("Java SecureDirectoryStream (reference)", NODE);
     for (int n : r.nodeCounts("cleanup")) {
       String files = "";
       for (Results.Row row : r.rows) {
         if (row.scenario.equals("cleanup") && row.nodes == n) {
-          files = row.item.replace("files=", "");
+          files = row.item.replaceAll("files=([0-9]+).*", "$1");
           break;
         }
       }
       clean.groups.add(files + " files, " + n + " nodes");
       cc.stats.add(scale(r.stat("cleanup", "cluster", n, "delete_ms"), sec));
       cr.stats.add(scale(r.stat("cleanup", "rm-rf", n, "delete_ms"), sec));
+      cj.stats.add(scale(r.stat("cleanup", "java-sds", n, "delete_ms"), sec));
     }
     panels.add(clean);
 

@@ -2,8 +2,11 @@ package bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 
 /** The cleanup scenario's tree: a cluster directory laid out like the plugin's, full of small files. */
 final class CleanupTree {
@@ -33,5 +36,34 @@ final class CleanupTree {
       }
     }
     return made;
+  }
+
+  /**
+   * A reference for the comparison, not the plugin's code: a Java delete that, like {@code rm}, works
+   * relative to open directories ({@link SecureDirectoryStream}) and unlinks each entry with one
+   * system call, descending only when the entry turns out to be a directory. It never follows a link.
+   */
+  static void deleteWithSecureDirectoryStream(Path dir) throws IOException {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      if (!(ds instanceof SecureDirectoryStream)) {
+        throw new UnsupportedOperationException("no SecureDirectoryStream on this platform");
+      }
+      deleteEntries((SecureDirectoryStream<Path>) ds);
+    }
+    Files.delete(dir);
+  }
+
+  private static void deleteEntries(SecureDirectoryStream<Path> ds) throws IOException {
+    for (Path entry : ds) {
+      Path name = entry.getFileName();
+      try {
+        ds.deleteFile(name);
+      } catch (IOException notAFile) {
+        try (SecureDirectoryStream<Path> sub = ds.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+          deleteEntries(sub);
+        }
+        ds.deleteDirectory(name);
+      }
+    }
   }
 }
