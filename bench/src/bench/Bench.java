@@ -485,8 +485,21 @@ public final class Bench {
       desc += (t2 - t1) / 1e6;
       release += (t4 - t3) / 1e6;
     }
-    log(String.format("internals (%d processes): environ scan %.1f ms, descendants() %.1f ms, lifeline release %.1f ms (means)",
-        procs, scan / reps, desc / reps, release / reps));
+    double warm = 0;
+    for (int rep = 1; rep <= 5; rep++) {
+      String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+      Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "bench.ColdWarmUp")
+          .redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (p.waitFor() == 0) {
+        double ms = Double.parseDouble(out);
+        results.add("internals", "cluster", 0, rep, item, "cold_exit_hook_warmup_ms", ms, "ms");
+        warm += ms / 5;
+      }
+    }
+    log(String.format("internals (%d processes): environ scan %.1f ms, descendants() %.1f ms, lifeline release %.1f ms,"
+        + " exit-hook warm-up in a cold JVM %.0f ms (means)", procs, scan / reps, desc / reps, release / reps, warm));
   }
 
   /** Scenario 5: mvn verify of a small project, without and with a one-node cluster. */
@@ -521,6 +534,18 @@ public final class Bench {
         }
         if (!v.equals("none")) {
           results.add("overhead", v, 1, rep, "", "goals_ms", goals, "ms");
+        }
+        if (v.equals("cluster")) {
+          MavenLog.Mojo start = r.log.mojos("cluster-maven-plugin", "start").get(0);
+          MavenLog.Mojo stop = r.log.mojos("cluster-maven-plugin", "stop").get(0);
+          MavenLog.Line ready = r.log.find(start.first, CLUSTER_READY);
+          Matcher m = Pattern.compile("ready in (\\d+) ms").matcher(ready.text);
+          m.find();
+          long own = Long.parseLong(m.group(1));
+          results.add("overhead", v, 1, rep, "", "start_goal_ms", start.millis(), "ms");
+          results.add("overhead", v, 1, rep, "", "start_own_clock_ms", own, "ms");
+          results.add("overhead", v, 1, rep, "", "start_before_own_clock_ms", ready.time - start.begin - own, "ms");
+          results.add("overhead", v, 1, rep, "", "stop_goal_ms", stop.millis(), "ms");
         }
         log(String.format("overhead %-12s rep %d: mvn verify %5d ms (its goals %d ms)", v, rep, r.wallMillis, goals));
       }
