@@ -196,14 +196,16 @@ final class Report {
     }
     if (!st("overhead", "none", 1, "verify_ms").empty()) {
       double none = med("overhead", "none", 1, "verify_ms");
-      p("| 5. overhead: `mvn verify` minus the same build without a plugin | 1 | "
-          + t(med("overhead", "cluster", 1, "verify_ms") - none) + " | "
-          + t(med("overhead", "process-exec", 1, "verify_ms") - none) + " | n/a |");
+      p("| 5. overhead: `mvn verify` minus the same build without a plugin (the goals' own time) | 1 | "
+          + t(med("overhead", "cluster", 1, "verify_ms") - none) + " (goals " + t(med("overhead", "cluster", 1, "goals_ms")) + ") | "
+          + t(med("overhead", "process-exec", 1, "verify_ms") - none) + " (goals " + t(med("overhead", "process-exec", 1, "goals_ms"))
+          + ") | " + x(med("overhead", "cluster", 1, "goals_ms") / med("overhead", "process-exec", 1, "goals_ms")) + " (goals) |");
     }
     for (int n : r.nodeCounts("scale")) {
       p("| 6. scale: start / stop / cleanup | " + n + " | " + t(st("scale", "cluster", n, "start_ms")) + " / "
           + t(st("scale", "cluster", n, "stop_ms")) + " / " + t(st("scale", "cluster", n, "delete_ms"))
-          + " | not run (serial: about " + t(n * (med("start", "process-exec", 1, "start_ms") + 1000)) + ") | n/a |");
+          + " | not run (one node after the other: about " + Math.round(n * (med("start", "process-exec", 1, "start_ms") + 1000) / 60000)
+          + " min) | n/a |");
     }
     p("");
   }
