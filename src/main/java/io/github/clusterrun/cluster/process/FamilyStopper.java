@@ -28,7 +28,8 @@ public final class FamilyStopper {
   static final Duration FORCE_TIMEOUT = Duration.ofSeconds(10);
 
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-  /** Consecutive empty scans, {@value} ms apart, that confirm a family is gone. */
+  private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(40);
+  /** Consecutive empty scans that confirm a family is gone. */
   static final int CONFIRMING_SCANS = 3;
   private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
 
@@ -174,6 +175,8 @@ public final class FamilyStopper {
       Set<Long> signalled,
       boolean force) {
     int emptyScans = 0;
+    long pause = POLL_NANOS;
+    int lastCount = count(families);
     while (true) {
       long now = System.nanoTime();
       for (NodeProcess node : nodes) {
@@ -188,8 +191,12 @@ public final class FamilyStopper {
       if (emptyScans >= CONFIRMING_SCANS || (emptyScans == 0 && now - deadline > 0)) {
         return families;
       }
-      LockSupport.parkNanos(POLL_NANOS);
+      LockSupport.parkNanos(pause);
       families = families(nodes);
+      // Quick while processes come and go, then every 40 ms: a scan reads the whole process table.
+      int count = count(families);
+      pause = count != lastCount ? POLL_NANOS : Math.min(pause * 2, MAX_POLL_NANOS);
+      lastCount = count;
       for (Set<Long> family : families.values()) {
         for (long pid : family) {
           if (force) {
@@ -212,9 +219,9 @@ public final class FamilyStopper {
 
   /** Every live member of every node's family, by mark and by descent. */
   private Map<NodeProcess, Set<Long>> families(List<NodeProcess> nodes) {
+    ProcessTable.Snapshot snapshot = ProcessTable.scan(FamilyMark.clusterPrefix(clusterId));
     Map<String, Set<Long>> byMark = new HashMap<>();
-    for (ProcessTable.MarkedProcess p :
-        ProcessTable.findMarked(FamilyMark.clusterPrefix(clusterId))) {
+    for (ProcessTable.MarkedProcess p : snapshot.marked()) {
       byMark.computeIfAbsent(p.mark(), m -> new LinkedHashSet<>()).add(p.pid());
     }
     Map<NodeProcess, Set<Long>> families = new LinkedHashMap<>();
@@ -223,15 +230,20 @@ public final class FamilyStopper {
       Optional<ProcessHandle> root = node.liveRoot();
       if (root.isPresent()) {
         family.add(root.get().pid());
-        root.get()
-            .descendants()
-            .filter(ProcessTable::isAlive)
-            .forEach(h -> family.add(h.pid()));
+        family.addAll(snapshot.descendants(root.get()));
       }
       family.addAll(byMark.getOrDefault(node.mark(), Set.of()));
       families.put(node, family);
     }
     return families;
+  }
+
+  private static int count(Map<NodeProcess, Set<Long>> families) {
+    int n = 0;
+    for (Set<Long> family : families.values()) {
+      n += family.size();
+    }
+    return n;
   }
 
   private static boolean allEmpty(Map<NodeProcess, Set<Long>> families) {

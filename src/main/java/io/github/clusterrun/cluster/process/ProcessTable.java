@@ -6,8 +6,11 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
@@ -47,9 +50,19 @@ public final class ProcessTable {
    * {@link FamilyMark#clusterPrefix} names a cluster). Empty where marks are not readable.
    */
   public static List<MarkedProcess> findMarked(String markPrefix) {
+    return scan(markPrefix).marked();
+  }
+
+  /**
+   * One pass over the process table: the live processes carrying a mark with {@code markPrefix},
+   * and every live process's parent, so that descendants need no further pass. Empty where marks
+   * are not readable.
+   */
+  public static Snapshot scan(String markPrefix) {
     List<MarkedProcess> found = new ArrayList<>();
+    Map<Long, List<Long>> children = new HashMap<>();
     if (!marksReadable()) {
-      return found;
+      return new Snapshot(found, children, false);
     }
     long self = ProcessHandle.current().pid();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
@@ -59,18 +72,71 @@ public final class ProcessTable {
           continue;
         }
         long pid = Long.parseLong(name);
+        long ppid = liveParent(pid);
+        if (ppid < 0) {
+          continue; // gone, or a zombie
+        }
+        children.computeIfAbsent(ppid, k -> new ArrayList<>()).add(pid);
         if (pid == self) {
           continue;
         }
         Optional<String> mark = markOf(pid);
-        if (mark.isPresent() && mark.get().startsWith(markPrefix) && !isZombie(pid)) {
+        if (mark.isPresent() && mark.get().startsWith(markPrefix)) {
           found.add(new MarkedProcess(pid, mark.get()));
         }
       }
     } catch (IOException e) {
       // /proc vanished under us: nothing to report.
     }
-    return found;
+    return new Snapshot(found, children, true);
+  }
+
+  /** The parent of a live process, or -1 if it is gone or a zombie. */
+  private static long liveParent(long pid) {
+    try {
+      String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 3);
+      char state = fields[0].charAt(0);
+      return state == 'Z' || state == 'X' ? -1 : Long.parseLong(fields[1]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** What one {@link #scan} saw. */
+  public static final class Snapshot {
+    private final List<MarkedProcess> marked;
+    private final Map<Long, List<Long>> children;
+    private final boolean complete;
+
+    Snapshot(List<MarkedProcess> marked, Map<Long, List<Long>> children, boolean complete) {
+      this.marked = marked;
+      this.children = children;
+      this.complete = complete;
+    }
+
+    public List<MarkedProcess> marked() {
+      return marked;
+    }
+
+    /**
+     * The live descendants of {@code root} as the scan saw them; where the table cannot be read,
+     * the JDK's {@link ProcessHandle#descendants()}.
+     */
+    public List<Long> descendants(ProcessHandle root) {
+      List<Long> result = new ArrayList<>();
+      if (!complete) {
+        root.descendants().filter(ProcessHandle::isAlive).forEach(h -> result.add(h.pid()));
+        return result;
+      }
+      ArrayDeque<Long> todo = new ArrayDeque<>(children.getOrDefault(root.pid(), List.of()));
+      while (!todo.isEmpty()) {
+        long pid = todo.poll();
+        result.add(pid);
+        todo.addAll(children.getOrDefault(pid, List.of()));
+      }
+      return result;
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,10 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Waits for every node to become ready, all at once: each node's probes are checked every {@value
- * #POLL_MS} ms on a pool of {@value #THREADS} threads (however many nodes), and a node that exits is
- * noticed the moment it does. The first node that exits or runs out of time ends the wait.
+ * #POLL_MS} ms from the moment it is launched ({@link #watch}), on a pool of {@value #THREADS}
+ * threads however many nodes there are, and a node that exits is noticed the moment it does. The
+ * first node that exits or runs out of time ends the wait. Each node has {@code timeout} from its
+ * own launch.
  */
-public final class ReadinessWaiter {
+public final class ReadinessWaiter implements AutoCloseable {
   static final long POLL_MS = 10;
   static final int THREADS = 2;
 
@@ -36,7 +39,7 @@ public final class ReadinessWaiter {
     }
   }
 
-  /** Told as each node becomes ready. */
+  /** Told as each node becomes ready, with the time since its launch. */
   public interface Listener {
     void ready(String node, Duration took);
   }
@@ -63,71 +66,124 @@ public final class ReadinessWaiter {
     }
   }
 
-  private ReadinessWaiter() {}
+  private static final class Watched {
+    final Target target;
+    final long deadline;
+    final CompletableFuture<Void> ready = new CompletableFuture<>();
 
-  /**
-   * Returns once every target is ready.
-   *
-   * @throws NotReadyException for the first node that exited or was not ready within {@code
-   *     timeout}
-   */
+    Watched(Target target, long deadline) {
+      this.target = target;
+      this.deadline = deadline;
+    }
+  }
+
+  private final Duration timeout;
+  private final Listener listener;
+  private final ScheduledExecutorService pool =
+      Executors.newScheduledThreadPool(THREADS, new Named());
+  private final CompletableFuture<Void> failed = new CompletableFuture<>();
+  private final List<Watched> watched = new ArrayList<>();
+
+  public ReadinessWaiter(Duration timeout, Listener listener) {
+    this.timeout = timeout;
+    this.listener = listener;
+  }
+
+  /** Returns once every target is ready; a convenience for targets launched just before. */
   public static void await(List<Target> targets, Duration timeout, Listener listener)
       throws NotReadyException, InterruptedException {
-    long begin = System.nanoTime();
-    ScheduledExecutorService pool =
-        Executors.newScheduledThreadPool(Math.min(THREADS, Math.max(1, targets.size())), new Named());
-    CompletableFuture<Void> failed = new CompletableFuture<>();
-    List<CompletableFuture<Void>> readies = new ArrayList<>();
-    try {
+    try (ReadinessWaiter waiter = new ReadinessWaiter(timeout, listener)) {
       for (Target target : targets) {
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        AtomicBoolean claimed = new AtomicBoolean();
-        readies.add(ready);
-        target.process.onExit().thenRun(
-            () -> {
-              if (!ready.isDone()) {
-                failed.completeExceptionally(exited(target));
-              }
-            });
-        Runnable check =
-            () -> {
-              if (ready.isDone() || failed.isDone()) {
-                return;
-              }
-              for (Probe probe : target.probes) {
-                if (!probe.check()) {
-                  return;
-                }
-              }
-              // Tell the listener before the wait can end, so the node's line comes first in the log.
-              if (target.process.isAlive() && claimed.compareAndSet(false, true)) {
-                listener.ready(target.name, Duration.ofNanos(System.nanoTime() - begin));
-                ready.complete(null);
-              }
-            };
-        ScheduledFuture<?> task = pool.scheduleWithFixedDelay(check, 0, POLL_MS, TimeUnit.MILLISECONDS);
-        ready.whenComplete((v, e) -> task.cancel(false));
-        failed.whenComplete((v, e) -> task.cancel(false));
+        waiter.watch(target);
       }
-      CompletableFuture<Void> all = CompletableFuture.allOf(readies.toArray(new CompletableFuture[0]));
-      try {
-        CompletableFuture.anyOf(all, failed).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        for (int i = 0; i < targets.size(); i++) {
-          if (!readies.get(i).isDone()) {
-            throw notReadyInTime(targets.get(i), timeout);
+      waiter.await();
+    }
+  }
+
+  /** Starts watching a node that was just launched: its time and its timeout count from now. */
+  public synchronized void watch(Target target) {
+    long begin = System.nanoTime();
+    Watched w = new Watched(target, begin + timeout.toNanos());
+    watched.add(w);
+    AtomicBoolean claimed = new AtomicBoolean();
+    target.process.onExit().thenRun(
+        () -> {
+          if (!w.ready.isDone()) {
+            failed.completeExceptionally(exited(target));
+          }
+        });
+    Runnable check =
+        () -> {
+          if (w.ready.isDone() || failed.isDone()) {
+            return;
+          }
+          for (Probe probe : target.probes) {
+            if (!probe.check()) {
+              return;
+            }
+          }
+          // Tell the listener before the wait can end, so the node's line comes first in the log.
+          if (target.process.isAlive() && claimed.compareAndSet(false, true)) {
+            listener.ready(target.name, Duration.ofNanos(System.nanoTime() - begin));
+            w.ready.complete(null);
+          }
+        };
+    ScheduledFuture<?> task = pool.scheduleWithFixedDelay(check, 0, POLL_MS, TimeUnit.MILLISECONDS);
+    w.ready.whenComplete((v, e) -> task.cancel(false));
+    failed.whenComplete((v, e) -> task.cancel(false));
+  }
+
+  /**
+   * Returns once every watched node is ready.
+   *
+   * @throws NotReadyException for the first node that exited or was not ready within the timeout
+   */
+  public void await() throws NotReadyException, InterruptedException {
+    while (true) {
+      Watched next = null;
+      synchronized (this) {
+        for (Watched w : watched) {
+          if (!w.ready.isDone() && (next == null || w.deadline - next.deadline < 0)) {
+            next = w;
           }
         }
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof NotReadyException) {
-          throw (NotReadyException) e.getCause();
-        }
-        throw new IllegalStateException(e.getCause());
       }
-    } finally {
-      failed.complete(null);
-      pool.shutdownNow();
+      if (failed.isCompletedExceptionally()) {
+        throw cause(failed);
+      }
+      if (next == null) {
+        return;
+      }
+      long wait = next.deadline - System.nanoTime();
+      if (wait <= 0) {
+        throw notReadyInTime(next.target);
+      }
+      try {
+        CompletableFuture.anyOf(next.ready, failed).get(wait, TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        // The loop finds the node whose time is up.
+      } catch (ExecutionException e) {
+        throw cause(failed);
+      }
     }
+  }
+
+  @Override
+  public void close() {
+    failed.complete(null);
+    pool.shutdownNow();
+  }
+
+  private static NotReadyException cause(CompletableFuture<Void> failed) {
+    try {
+      failed.getNow(null);
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof NotReadyException) {
+        return (NotReadyException) e.getCause();
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+    throw new IllegalStateException("no failure");
   }
 
   private static NotReadyException exited(Target target) {
@@ -138,7 +194,7 @@ public final class ReadinessWaiter {
         "node " + target.name + " exited with exit code " + code + " before it was ready");
   }
 
-  private static NotReadyException notReadyInTime(Target target, Duration timeout) {
+  private NotReadyException notReadyInTime(Target target) {
     StringBuilder why = new StringBuilder();
     for (Probe probe : target.probes) {
       if (!probe.check()) {

@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -84,41 +85,42 @@ public final class ClusterStarter {
       throw new ClusterException("Cannot record the cluster state in " + dir + ": " + e, e);
     }
 
-    List<ReadinessWaiter.Target> targets = new ArrayList<>();
     Map<String, NodeLayout> byName = new LinkedHashMap<>();
-    Map<String, Process> processes = new LinkedHashMap<>();
+    Map<String, List<Probe>> probes = new LinkedHashMap<>();
     for (NodeLayout node : nodes) {
       byName.put(node.name(), node);
-      Process process;
-      try {
-        process = launcher.launch(node);
-      } catch (IOException e) {
-        throw failStart(live, node, "could not be launched: " + e.getMessage(), launcher);
-      }
-      try {
+      probes.put(node.name(), probes(node, hosts));
+    }
+    Map<String, Process> processes = new ConcurrentHashMap<>();
+    ReadinessWaiter.Listener ready =
+        (name, took) ->
+            log.info(
+                String.format(
+                    "%s ready in %d ms (pid %d, %s)",
+                    name, took.toMillis(), processes.get(name).pid(), byName.get(name).describePorts()));
+    // Every node is watched from the moment it is launched, while the next ones are launched.
+    try (ReadinessWaiter waiter = new ReadinessWaiter(config.readiness().timeout(), ready)) {
+      for (NodeLayout node : nodes) {
+        Process process;
+        try {
+          process = launcher.launch(node);
+        } catch (IOException e) {
+          throw failStart(live, node, "could not be launched: " + e.getMessage(), launcher);
+        }
         if (!live.add(NodeProcess.launched(node.name(), FamilyMark.of(clusterId, node.name()), process))) {
           process.destroyForcibly();
           throw new ClusterException("The build is exiting; the cluster in " + dir + " was stopped.");
         }
-      } catch (IOException e) {
-        process.destroyForcibly();
-        throw failStart(live, node, "could not be recorded: " + e.getMessage(), launcher);
+        processes.put(node.name(), process);
+        waiter.watch(new ReadinessWaiter.Target(node.name(), process, probes.get(node.name())));
       }
-      processes.put(node.name(), process);
-      targets.add(new ReadinessWaiter.Target(node.name(), process, probes(node, hosts)));
-    }
-
-    try {
-      ReadinessWaiter.await(
-          targets,
-          config.readiness().timeout(),
-          (name, took) -> {
-            NodeLayout node = byName.get(name);
-            log.info(
-                String.format(
-                    "%s ready in %d ms (pid %d, %s)",
-                    name, took.toMillis(), processes.get(name).pid(), node.describePorts()));
-          });
+      try {
+        // The marks recorded before the launch find every process already; now the pids too.
+        live.writeState();
+      } catch (IOException e) {
+        throw failStart(live, nodes.get(0), "the cluster state could not be recorded: " + e.getMessage(), launcher);
+      }
+      waiter.await();
     } catch (ReadinessWaiter.NotReadyException e) {
       throw failStart(live, byName.get(e.node()), e.getMessage(), launcher);
     } catch (InterruptedException e) {

@@ -54,11 +54,11 @@ public final class LiveCluster {
   }
 
   /**
-   * Adds a node the moment it is launched, so the exit hook and the state file know it. Returns
-   * false, and adds nothing, when the cluster was stopped meanwhile (the JVM is exiting): the caller
-   * must stop that node itself.
+   * Adds a node the moment it is launched, so that the exit hook knows it. Returns false, and adds
+   * nothing, when the cluster was stopped meanwhile (the JVM is exiting): the caller must stop that
+   * node itself. {@link #writeState} records it on disk.
    */
-  public synchronized boolean add(NodeProcess node) throws IOException {
+  public synchronized boolean add(NodeProcess node) {
     if (stopped()) {
       return false;
     }
@@ -68,8 +68,12 @@ public final class LiveCluster {
       recorded.add(ClusterState.RecordedNode.of(n));
     }
     state = state.withNodes(recorded);
-    state.write(directory);
     return true;
+  }
+
+  /** Records the nodes' pids in the state file. */
+  public synchronized void writeState() throws IOException {
+    state.write(directory);
   }
 
   public Path directory() {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The clusters this JVM started and has not yet confirmed stopped, by directory. {@code stop} in the
@@ -23,11 +24,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LiveClusters {
   private static final Map<Path, LiveCluster> LIVE = new ConcurrentHashMap<>();
+  private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
 
   private LiveClusters() {}
 
   static void register(LiveCluster cluster) {
-    warmUp();
+    if (WARMED_UP.compareAndSet(false, true)) {
+      // In the background: the nodes launch meanwhile, and the hook is needed only at the end.
+      Thread warmUp = new Thread(LiveClusters::warmUp, "cluster-warm-up");
+      warmUp.setDaemon(true);
+      warmUp.start();
+    }
     LIVE.put(cluster.directory(), cluster);
     Thread hook =
         new Thread(

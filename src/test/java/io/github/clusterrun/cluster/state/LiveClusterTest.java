@@ -105,7 +105,9 @@ class LiveClusterTest {
 
     Process n0 = Procs.startMarked(clusterId, "n_0", dir, "exec sleep 600");
     assertThat(cluster.add(NodeProcess.launched("n_0", FamilyMark.of(clusterId, "n_0"), n0))).isTrue();
-    // The pid is recorded the moment the node is added.
+    // The exit hook knows the node the moment it is added; the state file has its pid once written.
+    assertThat(ClusterState.read(dir).orElseThrow().nodes().get(0).pid()).isZero();
+    cluster.writeState();
     assertThat(ClusterState.read(dir).orElseThrow().nodes().get(0).pid()).isEqualTo(n0.pid());
     assertThat(LiveClusters.findOrRecorded(dir)).containsSame(cluster);
 
