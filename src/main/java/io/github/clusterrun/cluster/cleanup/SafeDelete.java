@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
@@ -28,7 +29,50 @@ public final class SafeDelete {
     if (Files.isSymbolicLink(top)) {
       throw new IOException(top + " is a symbolic link; refusing to delete through it");
     }
+    if (Files.isDirectory(top, LinkOption.NOFOLLOW_LINKS) && deleteFast(top)) {
+      return;
+    }
     delete(top, top);
+  }
+
+  /**
+   * The common case, at the speed of {@code rm -rf}: relative to open directories ({@link
+   * SecureDirectoryStream}), one unlink per entry, descending (without following links) only into
+   * entries that turn out to be directories. Returns false, having deleted what it could, when the
+   * platform has no such stream or something resists (a read-only directory): the careful walk then
+   * finishes the job.
+   */
+  private static boolean deleteFast(Path top) {
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(top)) {
+      if (!(stream instanceof SecureDirectoryStream)) {
+        return false;
+      }
+      deleteEntries((SecureDirectoryStream<Path>) stream);
+    } catch (IOException | SecurityException e) {
+      return false;
+    }
+    try {
+      Files.delete(top);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void deleteEntries(SecureDirectoryStream<Path> dir) throws IOException {
+    for (Path entry : dir) {
+      Path name = entry.getFileName();
+      try {
+        dir.deleteFile(name); // a file or a link (never followed)
+      } catch (NoSuchFileException gone) {
+        // Deleted meanwhile.
+      } catch (IOException notAFile) {
+        try (SecureDirectoryStream<Path> sub = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+          deleteEntries(sub);
+        }
+        dir.deleteDirectory(name);
+      }
+    }
   }
 
   /** Deletes everything under {@code root}, keeping the directory itself. */
