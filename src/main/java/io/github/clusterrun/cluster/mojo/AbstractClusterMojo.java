@@ -132,13 +132,11 @@ abstract class AbstractClusterMojo extends AbstractMojo {
     }
   }
 
-  /** The switch that skips this goal, or null to run it. */
+  /** The switch that skips this goal, or null to run it: by default the cluster's and the tests'. */
   String skipReason() {
-    if (skip) {
-      return "cluster.skip";
-    }
-    if ("pom".equals(project.getPackaging())) {
-      return "packaging pom";
+    String why = clusterSkipReason();
+    if (why != null) {
+      return why;
     }
     if (skipITs) {
       return "skipITs";
@@ -150,6 +148,14 @@ abstract class AbstractClusterMojo extends AbstractMojo {
       return "maven.test.skip";
     }
     return null;
+  }
+
+  /** The cluster's own reasons to skip, for goals that skipping tests must not skip. */
+  final String clusterSkipReason() {
+    if (skip) {
+      return "cluster.skip";
+    }
+    return "pom".equals(project.getPackaging()) ? "packaging pom" : null;
   }
 
   abstract void run(ClusterLog log) throws ConfigException, ClusterException;

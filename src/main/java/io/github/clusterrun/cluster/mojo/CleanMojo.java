@@ -18,10 +18,7 @@ import org.apache.maven.plugins.annotations.Mojo;
 public class CleanMojo extends AbstractClusterMojo {
   @Override
   String skipReason() {
-    if (skip) {
-      return "cluster.skip";
-    }
-    return "pom".equals(project.getPackaging()) ? "packaging pom" : null;
+    return clusterSkipReason();
   }
 
   @Override

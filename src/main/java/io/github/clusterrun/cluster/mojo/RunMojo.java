@@ -19,7 +19,7 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
 public class RunMojo extends StartMojo {
   @Override
   String skipReason() {
-    return skip ? "cluster.skip" : null;
+    return clusterSkipReason();
   }
 
   @Override

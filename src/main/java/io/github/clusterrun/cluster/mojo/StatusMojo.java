@@ -18,7 +18,7 @@ import org.apache.maven.plugins.annotations.Mojo;
 public class StatusMojo extends AbstractClusterMojo {
   @Override
   String skipReason() {
-    return skip ? "cluster.skip" : null;
+    return clusterSkipReason();
   }
 
   @Override
