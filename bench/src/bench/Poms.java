@@ -72,6 +72,8 @@ final class Poms {
         + "        <executions><execution><goals><goal>start</goal><goal>stop</goal></goals></execution></executions>\n"
         + "        <configuration>\n"
         + "          <nodes>" + nodes + "</nodes>\n"
+        // the bench projects are of packaging pom, which the plugin skips unless told otherwise
+        + "          <skipPomPackaging>false</skipPomPackaging>\n"
         + "          <executable>${java.home}/bin/java</executable>\n"
         + arguments("argument", nodeArgs(node, "@{node.port}", "@{node.name}"), "          ")
         + (http

@@ -38,6 +38,15 @@ abstract class AbstractClusterMojo extends AbstractMojo {
   boolean skip;
 
   /**
+   * Skip modules of packaging {@code pom} (aggregators and parents that list the plugin); {@code
+   * false} runs the cluster there too, for a module that exists only to run one.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "cluster.skipPomPackaging", defaultValue = "true")
+  boolean skipPomPackaging;
+
+  /**
    * Failsafe's switch: no integration tests, so no cluster ({@code start}, {@code stop}).
    *
    * @since 0.1.0
@@ -155,7 +164,7 @@ abstract class AbstractClusterMojo extends AbstractMojo {
     if (skip) {
       return "cluster.skip";
     }
-    return "pom".equals(project.getPackaging()) ? "packaging pom" : null;
+    return skipPomPackaging && "pom".equals(project.getPackaging()) ? "packaging pom" : null;
   }
 
   abstract void run(ClusterLog log) throws ConfigException, ClusterException;
