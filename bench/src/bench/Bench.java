@@ -589,6 +589,7 @@ public final class Bench {
         + "        <executions><execution><goals><goal>start</goal><goal>stop</goal></goals></execution></executions>\n"
         + "        <configuration>\n"
         + "          <nodes>" + n + "</nodes>\n"
+        + "          <skipPomPackaging>false</skipPomPackaging>\n"
         + "          <executable>/bin/sleep</executable>\n"
         + "          <arguments><argument>300." + runId + "</argument></arguments>\n"
         + "          <cleanup>always</cleanup>\n"
