@@ -53,14 +53,7 @@ class ClusterStarterTest {
 
   @AfterEach
   void stopEverything() throws Exception {
-    LiveClusters.find(clusterDir).ifPresent(c -> {
-      try {
-        c.stop(log);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    Procs.killNodesOf(clusterDir);
+    Procs.stopClusterIn(clusterDir, log);
     if (staleId != null) {
       Procs.killMarked(staleId);
     }

@@ -55,14 +55,7 @@ class ClusterStopperTest {
 
   @AfterEach
   void stopEverything() throws Exception {
-    LiveClusters.find(clusterDir).ifPresent(c -> {
-      try {
-        c.stop(log);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    Procs.killNodesOf(clusterDir);
+    Procs.stopClusterIn(clusterDir, log);
     foreignIds.forEach(Procs::killMarked);
   }
 

@@ -1,6 +1,9 @@
 package io.github.clusterrun.cluster.testing;
 
+import io.github.clusterrun.cluster.ClusterLog;
 import io.github.clusterrun.cluster.process.FamilyMark;
+import io.github.clusterrun.cluster.state.LiveCluster;
+import io.github.clusterrun.cluster.state.LiveClusters;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -211,6 +214,18 @@ public final class Procs {
           }
         },
         Duration.ofSeconds(20));
+  }
+
+  /**
+   * After a test: stops the cluster this JVM still runs in {@code clusterDirectory}, if any, then
+   * kills whatever its nodes left (they carry CLUSTER_DIR).
+   */
+  public static void stopClusterIn(Path clusterDirectory, ClusterLog log) throws IOException {
+    Optional<LiveCluster> live = LiveClusters.find(clusterDirectory);
+    if (live.isPresent()) {
+      live.get().stop(log);
+    }
+    killNodesOf(clusterDirectory);
   }
 
   /** Kills every process a cluster in {@code clusterDirectory} launched (they carry CLUSTER_DIR). */
