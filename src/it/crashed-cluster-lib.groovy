@@ -14,13 +14,19 @@ node.redirectErrorStream(true).redirectOutput(new File(dir, 'n_0/logs/console.lo
 def n0 = node.start()
 def unrelated = new ProcessBuilder('sleep', '300').start()
 new File(basedir, 'unrelated.pid').text = unrelated.pid().toString()
-def started = { p -> p.toHandle().info().startInstant().get().toEpochMilli().toString() }
 def state = new Properties()
+def recorded = { i, p -> [
+  ("node.${i}.name".toString()): "n_${i}".toString(), ("node.${i}.index".toString()): i.toString(),
+  ("node.${i}.mark".toString()): "${id}/n_${i}".toString(), ("node.${i}.state".toString()): 'RUNNING',
+  ("node.${i}.pid".toString()): p.pid().toString(),
+  ("node.${i}.startInstant".toString()): p.toHandle().info().startInstant().get().toString(),
+  ("node.${i}.ports".toString()): '0', ("node.${i}.commands".toString()): '0', ("node.${i}.envs".toString()): '0',
+] }
 state.putAll([
-  id: id, started: (System.currentTimeMillis() - 60_000).toString(), stopped: 'false', stopTimeout: '1', nodes: '2',
-  'node.0.name': 'n_0', 'node.0.mark': id + '/n_0', 'node.0.pid': n0.pid().toString(), 'node.0.startInstant': started(n0),
-  'node.1.name': 'n_1', 'node.1.mark': id + '/n_1', 'node.1.pid': unrelated.pid().toString(), 'node.1.startInstant': started(unrelated),
+  format: '2', id: id, started: (System.currentTimeMillis() - 60_000).toString(), stopTimeout: '1000', nodes: '2',
 ])
+state.putAll(recorded(0, n0))
+state.putAll(recorded(1, unrelated))
 new File(dir, 'cluster.state').withOutputStream { state.store(it, 'a crashed build') }
 // Wait until the daemon has detached, so the reaper must find it by its mark.
 def deadline = System.currentTimeMillis() + 10_000

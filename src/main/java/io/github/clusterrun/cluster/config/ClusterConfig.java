@@ -25,7 +25,7 @@ public final class ClusterConfig {
   private final Duration stopTimeout;
   private final String stopInput;
   private final Integer basePort;
-  private final String propertyPrefix;
+  private final PropertyPrefix propertyPrefix;
 
   ClusterConfig(
       StopConfig stop,
@@ -39,7 +39,7 @@ public final class ClusterConfig {
       Duration stopTimeout,
       String stopInput,
       Integer basePort,
-      String propertyPrefix) {
+      PropertyPrefix propertyPrefix) {
     this.stop = stop;
     this.nodes = nodes;
     this.executable = executable;
@@ -130,7 +130,7 @@ public final class ClusterConfig {
   }
 
   /** The prefix of every exported property ({@code cluster} gives {@code cluster.hosts}). */
-  public String propertyPrefix() {
+  public PropertyPrefix propertyPrefix() {
     return propertyPrefix;
   }
 

@@ -8,11 +8,9 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -21,7 +19,6 @@ import java.util.regex.PatternSyntaxException;
  * Every mistake is a {@link ConfigException} naming the element and the fix.
  */
 public final class ClusterConfigBuilder {
-  private static final Pattern PORT_NAME = Pattern.compile("[A-Za-z0-9_-]+");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
 
   private Path clusterDirectory;
@@ -42,7 +39,7 @@ public final class ClusterConfigBuilder {
   private final List<Path> summaryFiles = new ArrayList<>();
   private Map<String, String> pathEnvironment = System.getenv();
   private Integer basePort;
-  private String propertyPrefix = "cluster";
+  private String propertyPrefix;
   private String mainClass;
   private String javaExecutable;
   private final List<String> jvmArgs = new ArrayList<>();
@@ -192,21 +189,7 @@ public final class ClusterConfigBuilder {
           "is " + nodes + ", but a cluster needs at least one node",
           "set <nodes> to 1 or more (or -Dcluster.nodes=3)");
     }
-    List<String> portNames = new ArrayList<>(ports.isEmpty() ? List.of("port") : ports);
-    Set<String> seen = new HashSet<>();
-    for (String port : portNames) {
-      if (port == null || !PORT_NAME.matcher(port.trim()).matches()) {
-        throw new ConfigException(
-            "ports",
-            "has the port name '" + port + "'",
-            "name each <port> with letters, digits, '-' or '_', e.g. <port>http</port>");
-      }
-      if (!seen.add(port.trim())) {
-        throw new ConfigException(
-            "ports", "names the port '" + port + "' twice", "give every <port> its own name");
-      }
-    }
-    portNames.replaceAll(String::trim);
+    List<String> portNames = PortNames.of(ports).names();
 
     Path program;
     List<String> commandArguments = new ArrayList<>();
@@ -258,13 +241,7 @@ public final class ClusterConfigBuilder {
                 + ", or leave it out for free ports");
       }
     }
-    String prefix = propertyPrefix == null || propertyPrefix.isBlank() ? "cluster" : propertyPrefix.trim();
-    if (!prefix.matches("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*")) {
-      throw new ConfigException(
-          "propertyPrefix",
-          "is '" + propertyPrefix + "'",
-          "use letters, digits, '-' and '_', with dots between parts, e.g. db.cluster");
-    }
+    PropertyPrefix prefix = PropertyPrefix.of(propertyPrefix);
 
     return new ClusterConfig(
         stop,
@@ -349,8 +326,7 @@ public final class ClusterConfigBuilder {
       }
     }
     if (readiness.tcp() != null) {
-      String tcp = sample.resolve(readiness.tcp());
-      if (!tcp.matches("([^:\\s]+:)?\\d{1,5}")) {
+      if (HostPort.parse(sample.resolve(readiness.tcp()), "127.0.0.1").isEmpty()) {
         throw new ConfigException(
             "waitFor/tcp",
             "is '" + readiness.tcp() + "', which is neither a port nor host:port",

@@ -1,6 +1,5 @@
 package io.github.clusterrun.cluster.config;
 
-import io.github.clusterrun.cluster.cleanup.DirectoryGuard;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

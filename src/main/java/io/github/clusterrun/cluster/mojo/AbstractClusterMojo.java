@@ -4,6 +4,9 @@ import io.github.clusterrun.cluster.ClusterException;
 import io.github.clusterrun.cluster.ClusterLog;
 import io.github.clusterrun.cluster.config.ConfigException;
 import io.github.clusterrun.cluster.config.StopConfig;
+import io.github.clusterrun.cluster.guard.ExitGuard;
+import io.github.clusterrun.cluster.platform.Platform;
+import io.github.clusterrun.cluster.stop.ConfirmedStop;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -167,7 +170,21 @@ abstract class AbstractClusterMojo extends AbstractMojo {
     return skipPomPackaging && "pom".equals(project.getPackaging()) ? "packaging pom" : null;
   }
 
-  abstract void run(ClusterLog log) throws ConfigException, ClusterException;
+  abstract void run(ClusterLog log) throws ClusterException;
+
+  /** The exit guard of this JVM: the one registry of the clusters it runs. */
+  ExitGuard guard() {
+    return ExitGuard.jvm();
+  }
+
+  Platform platform() {
+    return Platform.current();
+  }
+
+  /** The stop-and-confirm step every goal shares. */
+  ConfirmedStop confirmedStop() {
+    return new ConfirmedStop(guard(), platform());
+  }
 
   /** Whether the tests run against an existing cluster that the plugin must not touch. */
   boolean isExternal() {

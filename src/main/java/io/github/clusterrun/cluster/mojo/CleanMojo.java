@@ -22,11 +22,11 @@ public class CleanMojo extends AbstractClusterMojo {
   }
 
   @Override
-  void run(ClusterLog log) throws ConfigException, ClusterException {
+  void run(ClusterLog log) throws ClusterException {
     if (isExternal()) {
       log.info("The cluster is external (cluster.external): nothing to clean.");
       return;
     }
-    new ClusterStopper(stopConfig(), log).clean();
+    new ClusterStopper(stopConfig(), confirmedStop(), log).clean();
   }
 }

@@ -2,9 +2,8 @@ package io.github.clusterrun.cluster.mojo;
 
 import io.github.clusterrun.cluster.ClusterException;
 import io.github.clusterrun.cluster.ClusterLog;
-import io.github.clusterrun.cluster.config.ConfigException;
-import io.github.clusterrun.cluster.start.NodeLayout;
-import io.github.clusterrun.cluster.start.StartedCluster;
+import io.github.clusterrun.cluster.model.Cluster;
+import io.github.clusterrun.cluster.model.Node;
 import java.util.concurrent.CountDownLatch;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.ResolutionScope;
@@ -23,15 +22,15 @@ public class RunMojo extends StartMojo {
   }
 
   @Override
-  void run(ClusterLog log) throws ConfigException, ClusterException {
-    StartedCluster cluster = start(log);
-    for (NodeLayout node : cluster.nodes()) {
+  void run(ClusterLog log) throws ClusterException {
+    Cluster cluster = start(log);
+    for (Node node : cluster.nodes()) {
       log.info(
           "  " + node.name() + ": 127.0.0.1:" + node.firstPort() + " (" + node.describePorts() + "), "
-              + node.dir());
+              + cluster.layout().nodeDir(node.name()));
     }
     log.info("The cluster runs until Ctrl-C; its directories are kept afterwards.");
-    cluster.live().reportExitTo(log);
+    guard().reportExitTo(cluster, log);
     try {
       new CountDownLatch(1).await();
     } catch (InterruptedException e) {

@@ -1,6 +1,6 @@
 package io.github.clusterrun.cluster.mojo;
 
-import io.github.clusterrun.cluster.state.LiveClusters;
+import io.github.clusterrun.cluster.guard.ExitGuard;
 import javax.inject.Named;
 import javax.inject.Singleton;
 import org.apache.maven.AbstractMavenLifecycleParticipant;
@@ -21,7 +21,7 @@ public class SessionEndStop extends AbstractMavenLifecycleParticipant {
 
   @Override
   public void afterSessionEnd(MavenSession session) {
-    for (String line : LiveClusters.stopAll("at the end of the build")) {
+    for (String line : ExitGuard.jvm().stopAll("at the end of the build")) {
       LOG.warn(line);
     }
   }

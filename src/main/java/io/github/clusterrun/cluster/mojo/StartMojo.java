@@ -6,8 +6,10 @@ import io.github.clusterrun.cluster.config.ClusterConfig;
 import io.github.clusterrun.cluster.config.ConfigException;
 import io.github.clusterrun.cluster.config.Readiness;
 import io.github.clusterrun.cluster.start.ClusterStarter;
+import io.github.clusterrun.cluster.config.PropertyPrefix;
+import io.github.clusterrun.cluster.model.Cluster;
+import io.github.clusterrun.cluster.start.ExportedProperties;
 import io.github.clusterrun.cluster.start.ExternalCluster;
-import io.github.clusterrun.cluster.start.StartedCluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -156,7 +158,7 @@ public class StartMojo extends AbstractClusterMojo {
   String propertyPrefix;
 
   @Override
-  void run(ClusterLog log) throws ConfigException, ClusterException {
+  void run(ClusterLog log) throws ClusterException {
     if (isExternal()) {
       exportExternal(log);
       return;
@@ -165,12 +167,13 @@ public class StartMojo extends AbstractClusterMojo {
   }
 
   /** Starts the cluster and exports its properties. */
-  StartedCluster start(ClusterLog log) throws ConfigException, ClusterException {
+  Cluster start(ClusterLog log) throws ClusterException {
     ClusterConfig config = config();
     getLog().debug(config.toString());
     long begin = System.nanoTime();
-    StartedCluster cluster = new ClusterStarter(config, log).start();
-    for (Map.Entry<String, String> property : cluster.properties().entrySet()) {
+    Cluster cluster = new ClusterStarter(config, guard(), platform(), log).start();
+    Map<String, String> properties = ExportedProperties.of(cluster, config.propertyPrefix());
+    for (Map.Entry<String, String> property : properties.entrySet()) {
       project.getProperties().setProperty(property.getKey(), property.getValue());
     }
     log.info(
@@ -179,20 +182,20 @@ public class StartMojo extends AbstractClusterMojo {
             config.nodes(),
             config.nodes() == 1 ? "" : "s",
             Duration.ofNanos(System.nanoTime() - begin).toMillis(),
-            cluster.properties().get(config.propertyPrefix() + ".hosts"),
-            config.clusterDirectory().resolve("cluster.properties")));
+            cluster.hosts(),
+            cluster.layout().propertiesFile()));
     return cluster;
   }
 
   private void exportExternal(ClusterLog log) throws ConfigException {
     ExternalCluster cluster = ExternalCluster.parse(external);
-    String prefix = propertyPrefix == null || propertyPrefix.isBlank() ? "cluster" : propertyPrefix;
-    for (Map.Entry<String, String> property : cluster.properties(prefix).entrySet()) {
+    Map<String, String> properties = cluster.properties(PropertyPrefix.of(propertyPrefix));
+    for (Map.Entry<String, String> property : properties.entrySet()) {
       project.getProperties().setProperty(property.getKey(), property.getValue());
     }
     log.info(
         "Using the external cluster "
-            + String.join(",", cluster.hosts())
+            + properties.get(PropertyPrefix.of(propertyPrefix).key("hosts"))
             + " (cluster.external): nothing is started, stopped or deleted.");
   }
 

@@ -4,8 +4,7 @@ import io.github.clusterrun.cluster.ClusterException;
 import io.github.clusterrun.cluster.ClusterLog;
 import io.github.clusterrun.cluster.config.ConfigException;
 import io.github.clusterrun.cluster.config.StopConfig;
-import io.github.clusterrun.cluster.state.ClusterStatus;
-import java.io.IOException;
+import io.github.clusterrun.cluster.stop.ClusterStatus;
 import java.util.List;
 import org.apache.maven.plugins.annotations.Mojo;
 
@@ -22,14 +21,11 @@ public class StatusMojo extends AbstractClusterMojo {
   }
 
   @Override
-  void run(ClusterLog log) throws ConfigException, ClusterException {
+  void run(ClusterLog log) throws ClusterException {
     StopConfig config = stopConfig();
-    List<String> lines;
-    try {
-      lines = ClusterStatus.describe(config.clusterDirectory(), config.displayDirectory());
-    } catch (IOException e) {
-      throw new ClusterException("Cannot read the cluster state: " + e.getMessage(), e);
-    }
+    List<String> lines =
+        new ClusterStatus(confirmedStop(), platform())
+            .describe(config.clusterDirectory(), config.displayDirectory());
     if (lines.isEmpty()) {
       log.info("No cluster is recorded in " + config.displayDirectory() + ".");
     }

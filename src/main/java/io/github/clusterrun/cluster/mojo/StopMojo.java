@@ -18,11 +18,11 @@ import org.apache.maven.plugins.annotations.Mojo;
 @Mojo(name = "stop", defaultPhase = LifecyclePhase.POST_INTEGRATION_TEST, threadSafe = true)
 public class StopMojo extends AbstractClusterMojo {
   @Override
-  void run(ClusterLog log) throws ConfigException, ClusterException {
+  void run(ClusterLog log) throws ClusterException {
     if (isExternal()) {
       log.info("The cluster is external (cluster.external): nothing to stop or delete.");
       return;
     }
-    new ClusterStopper(stopConfig(), log).stop();
+    new ClusterStopper(stopConfig(), confirmedStop(), log).stop();
   }
 }

@@ -1,5 +1,6 @@
 package io.github.clusterrun.cluster.readiness;
 
+import io.github.clusterrun.cluster.config.HostPort;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -19,11 +20,13 @@ public final class TcpProbe implements Probe {
 
   /** Parses {@code port} or {@code host:port}; a bare port means 127.0.0.1. */
   public static TcpProbe parse(String spec) {
-    int colon = spec.lastIndexOf(':');
-    if (colon < 0) {
-      return new TcpProbe("127.0.0.1", Integer.parseInt(spec.trim()));
-    }
-    return new TcpProbe(spec.substring(0, colon), Integer.parseInt(spec.substring(colon + 1).trim()));
+    return new TcpProbe(
+        HostPort.parse(spec, "127.0.0.1")
+            .orElseThrow(() -> new IllegalArgumentException("not a port or host:port: " + spec)));
+  }
+
+  public TcpProbe(HostPort address) {
+    this(address.host(), address.port());
   }
 
   @Override

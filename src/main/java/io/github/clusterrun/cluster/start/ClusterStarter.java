@@ -4,24 +4,25 @@ import io.github.clusterrun.cluster.ClusterException;
 import io.github.clusterrun.cluster.ClusterLog;
 import io.github.clusterrun.cluster.cleanup.SafeDelete;
 import io.github.clusterrun.cluster.config.ClusterConfig;
+import io.github.clusterrun.cluster.config.HostPort;
 import io.github.clusterrun.cluster.config.Placeholders;
 import io.github.clusterrun.cluster.config.Readiness;
 import io.github.clusterrun.cluster.evidence.LogTail;
-import io.github.clusterrun.cluster.lifeline.Lifeline;
-import io.github.clusterrun.cluster.process.FamilyMark;
-import io.github.clusterrun.cluster.process.NodeProcess;
-import io.github.clusterrun.cluster.process.StopReport;
+import io.github.clusterrun.cluster.family.StopReport;
+import io.github.clusterrun.cluster.guard.ExitGuard;
+import io.github.clusterrun.cluster.guard.Lifeline;
+import io.github.clusterrun.cluster.model.Cluster;
+import io.github.clusterrun.cluster.model.ClusterLayout;
+import io.github.clusterrun.cluster.model.Node;
+import io.github.clusterrun.cluster.platform.Containment;
+import io.github.clusterrun.cluster.platform.Platform;
 import io.github.clusterrun.cluster.readiness.HttpProbe;
 import io.github.clusterrun.cluster.readiness.LogProbe;
 import io.github.clusterrun.cluster.readiness.Probe;
 import io.github.clusterrun.cluster.readiness.ReadinessWaiter;
 import io.github.clusterrun.cluster.readiness.TcpProbe;
-import io.github.clusterrun.cluster.state.ClusterState;
-import io.github.clusterrun.cluster.state.LiveCluster;
-import io.github.clusterrun.cluster.stop.Reaper;
+import io.github.clusterrun.cluster.stop.ConfirmedStop;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -29,15 +30,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Starts a cluster: reaps a stale cluster left in the directory, wipes it, lays out every node,
- * allocates ports, launches all nodes, waits until every one is ready, then exports the properties.
- * If a node exits or is not ready in time, every node is stopped (the directories are kept) and a
- * {@link ClusterException} says which node, why, and what its console log said last.
+ * Starts a cluster: reaps a stale cluster left in the directory, wipes it, allocates ports, lays out
+ * and records every node, launches all nodes, waits until every one is ready, then exports the
+ * properties. The cluster is in the {@link ExitGuard} from before the first launch until a confirmed
+ * stop. If a node exits or is not ready in time, every node is stopped (the directories are kept)
+ * and a {@link ClusterException} says which node, why, and what its console log said last.
  */
 public final class ClusterStarter {
   /** Lines of a failed node's console log shown in the build error. */
@@ -46,139 +47,152 @@ public final class ClusterStarter {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final ClusterConfig config;
+  private final ExitGuard guard;
+  private final Platform platform;
+  private final ConfirmedStop confirmedStop;
   private final ClusterLog log;
 
-  public ClusterStarter(ClusterConfig config, ClusterLog log) {
+  public ClusterStarter(ClusterConfig config, ExitGuard guard, Platform platform, ClusterLog log) {
     this.config = config;
+    this.guard = guard;
+    this.platform = platform;
+    this.confirmedStop = new ConfirmedStop(guard, platform);
     this.log = log;
   }
 
-  public StartedCluster start() throws ClusterException {
+  /** Starts the cluster; returns once every node is ready. */
+  public Cluster start() throws ClusterException {
     Path dir = config.clusterDirectory();
-    Reaper.reap(dir, log);
+    ClusterLayout layout = new ClusterLayout(dir);
+    confirmedStop.reapEvenIfDamaged(dir, log);
     Instant started = Instant.now();
     String clusterId = newClusterId();
-    List<NodeLayout> nodes;
+    List<Map<String, Integer>> ports;
     try {
       SafeDelete.deleteTree(dir);
-      nodes = layOut();
-    } catch (PortsUnavailable e) {
-      throw new ClusterException(e.getMessage(), e);
+      ports = allocatePorts();
+      for (int i = 0; i < config.nodes(); i++) {
+        layout.create(ClusterLayout.nodeName(i));
+      }
     } catch (IOException e) {
       throw new ClusterException("Cannot prepare the cluster directory " + dir + ": " + e, e);
     }
-    String hosts = NodeLayout.hosts(nodes);
-    NodeLauncher launcher = new NodeLauncher(config, clusterId, hosts);
-
-    LiveCluster live;
+    String hosts = Cluster.hosts(ports);
+    List<Node> planned = new ArrayList<>();
+    for (int i = 0; i < config.nodes(); i++) {
+      planned.add(NodeLauncher.plan(config, layout, clusterId, i, ports.get(i), hosts));
+    }
+    planned = contained(clusterId, planned);
+    // Recorded before the first launch: the marks find every process even if no pid is recorded.
+    Cluster cluster =
+        new Cluster(layout, clusterId, started, config.stopTimeout(), config.stopInput(), planned);
+    cluster.write();
+    Lifeline lifeline;
     try {
-      List<ClusterState.RecordedNode> planned = new ArrayList<>();
-      for (NodeLayout node : nodes) {
-        planned.add(new ClusterState.RecordedNode(node.name(), FamilyMark.of(clusterId, node.name()), 0, null));
-      }
-      ClusterState state =
-          new ClusterState(clusterId, started, planned, false, config.stopTimeout(), config.stopInput());
-      state.write(dir);
-      Lifeline lifeline = Lifeline.start(clusterId, Math.min(config.stopTimeout().getSeconds(), 5));
-      live = LiveCluster.launching(dir, state, lifeline);
+      lifeline =
+          Lifeline.start(
+              clusterId,
+              Math.min(config.stopTimeout().getSeconds(), 5),
+              platform,
+              planned.get(0).containmentGroup().map(Path::getParent).orElse(null));
     } catch (IOException e) {
-      throw new ClusterException("Cannot record the cluster state in " + dir + ": " + e, e);
+      throw new ClusterException("Cannot start the lifeline of the cluster in " + dir + ": " + e, e);
     }
+    guard.guard(cluster, lifeline, confirmedStop);
 
-    Map<String, NodeLayout> byName = new LinkedHashMap<>();
     Map<String, List<Probe>> probes = new LinkedHashMap<>();
-    for (NodeLayout node : nodes) {
-      byName.put(node.name(), node);
-      probes.put(node.name(), probes(node, hosts));
+    for (Node node : planned) {
+      probes.put(node.name(), probes(layout, node, hosts));
     }
-    Map<String, Process> processes = new ConcurrentHashMap<>();
     ReadinessWaiter.Listener ready =
-        (name, took) ->
-            log.info(
-                String.format(
-                    "%s ready in %d ms (pid %d, %s)",
-                    name, took.toMillis(), processes.get(name).pid(), byName.get(name).describePorts()));
+        (name, took) -> {
+          Node node = cluster.node(name).orElseThrow();
+          log.info(
+              String.format(
+                  "%s ready in %d ms (pid %d, %s)",
+                  name, took.toMillis(), node.pid(), node.describePorts()));
+        };
+    NodeLauncher launcher = new NodeLauncher(platform);
     // Every node is watched from the moment it is launched, while the next ones are launched.
     try (ReadinessWaiter waiter = new ReadinessWaiter(config.readiness().timeout(), ready)) {
-      for (NodeLayout node : nodes) {
+      for (Node node : planned) {
         Process process;
         try {
-          process = launcher.launch(node);
+          process = launcher.launch(node, layout.consoleLog(node.name()));
         } catch (IOException e) {
-          throw failStart(live, node, "could not be launched: " + e.getMessage(), launcher);
+          throw failStart(cluster, node, "could not be launched: " + e.getMessage());
         }
-        if (!live.add(NodeProcess.launched(node.name(), FamilyMark.of(clusterId, node.name()), process))) {
+        if (!cluster.launched(node.name(), process)) {
           process.destroyForcibly();
           throw new ClusterException("The build is exiting; the cluster in " + dir + " was stopped.");
         }
-        processes.put(node.name(), process);
         waiter.watch(new ReadinessWaiter.Target(node.name(), process, probes.get(node.name())));
       }
       try {
         // The marks recorded before the launch find every process already; now the pids too.
-        live.writeState();
-      } catch (IOException e) {
-        throw failStart(live, nodes.get(0), "the cluster state could not be recorded: " + e.getMessage(), launcher);
+        cluster.write();
+      } catch (ClusterException e) {
+        throw failStart(cluster, planned.get(0), "the cluster state could not be recorded: " + e.getMessage());
       }
       waiter.await();
     } catch (ReadinessWaiter.NotReadyException e) {
-      throw failStart(live, byName.get(e.node()), e.getMessage(), launcher);
+      throw failStart(cluster, cluster.node(e.node()).orElseThrow(), e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw failStart(live, nodes.get(0), "start was interrupted", launcher);
+      throw failStart(cluster, planned.get(0), "start was interrupted");
     }
 
-    Map<String, String> properties = exportedProperties(nodes, processes, hosts);
     try {
-      writeProperties(dir.resolve("cluster.properties"), properties);
+      ExportedProperties.write(
+          layout.propertiesFile(), ExportedProperties.of(cluster, config.propertyPrefix()));
     } catch (IOException e) {
-      throw failStart(live, nodes.get(0), "cluster.properties could not be written: " + e, launcher);
+      throw failStart(cluster, planned.get(0), "cluster.properties could not be written: " + e);
     }
-    return new StartedCluster(live, nodes, properties);
+    return cluster;
   }
 
-  private List<NodeLayout> layOut() throws IOException {
-    Path dir = config.clusterDirectory();
-    List<Map<String, Integer>> ports;
-    if (config.basePort() == null) {
-      ports = PortAllocator.allocate(config.nodes(), config.ports());
-    } else {
-      try {
-        ports = PortAllocator.fixed(config.basePort(), config.nodes(), config.ports());
-      } catch (PortAllocator.PortInUseException e) {
-        throw new PortsUnavailable(e.getMessage());
+  /**
+   * The nodes, each in a group of its own where the platform contains families (a cgroup): then
+   * every process a node starts is found, frozen and killed by the kernel, however fast it forks.
+   */
+  private List<Node> contained(String clusterId, List<Node> planned) {
+    Optional<Containment> containment = platform.containment();
+    List<Node> nodes = new ArrayList<>();
+    for (Node node : planned) {
+      Optional<Path> group = containment.flatMap(c -> c.create(clusterId, node.name()));
+      if (group.isEmpty()) {
+        // Not allowed here (no cgroup, or not this user's): every node runs uncontained.
+        log.debug(
+            "Node families are not contained ("
+                + containment.map(Containment::describe).orElse("no containment on " + platform.describe())
+                + " refused or missing): a forced stop freezes them with SIGSTOP first");
+        nodes.forEach(n -> n.containmentGroup().ifPresent(g -> containment.get().remove(g)));
+        return planned;
       }
+      nodes.add(node.containedIn(group.get()));
     }
-    List<NodeLayout> nodes = new ArrayList<>();
-    for (int i = 0; i < config.nodes(); i++) {
-      NodeLayout node = new NodeLayout(i, dir, ports.get(i));
-      Files.createDirectories(node.dataDir());
-      Files.createDirectories(node.logDir());
-      Files.createDirectories(node.tmpDir());
-      Files.createFile(node.consoleLog());
-      nodes.add(node);
-    }
+    log.debug("Node families are contained: " + containment.get().describe());
     return nodes;
   }
 
-  /** Fixed ports that another process holds: nothing was started. */
-  private static final class PortsUnavailable extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    PortsUnavailable(String message) {
-      super(message);
+  private List<Map<String, Integer>> allocatePorts() throws IOException, ClusterException {
+    if (config.basePort() == null) {
+      return PortAllocator.allocate(config.nodes(), config.ports());
     }
+    return PortAllocator.fixed(config.basePort(), config.nodes(), config.ports(), platform);
   }
 
-  private List<Probe> probes(NodeLayout node, String hosts) {
+  private List<Probe> probes(ClusterLayout layout, Node node, String hosts) {
     Readiness readiness = config.readiness();
-    Placeholders values = node.placeholders(hosts);
+    Placeholders values = NodeValues.of(layout, node.index(), node.ports(), hosts);
     List<Probe> probes = new ArrayList<>();
     if (readiness.tcp() != null) {
-      probes.add(TcpProbe.parse(values.resolve(readiness.tcp())));
+      // Checked when the configuration was built.
+      probes.add(new TcpProbe(HostPort.parse(values.resolve(readiness.tcp()), "127.0.0.1").orElseThrow()));
     }
     if (readiness.log() != null) {
-      probes.add(new LogProbe(node.consoleLog(), Pattern.compile(values.resolveInRegex(readiness.log()))));
+      probes.add(
+          new LogProbe(layout.consoleLog(node.name()), Pattern.compile(values.resolveInRegex(readiness.log()))));
     }
     if (readiness.http() != null) {
       probes.add(new HttpProbe(values.resolve(readiness.http())));
@@ -187,55 +201,29 @@ public final class ClusterStarter {
   }
 
   /** Stops every node (keeping the directories) and builds the error for a node that failed. */
-  private ClusterException failStart(LiveCluster live, NodeLayout node, String why, NodeLauncher launcher) {
-    StopReport report;
+  private ClusterException failStart(Cluster cluster, Node node, String why) {
     String stopped;
     try {
-      report = live.stop(log);
+      StopReport report = confirmedStop.stop(cluster, log);
       stopped =
           report.confirmed()
               ? "Every node was stopped; the directories are kept in " + config.clusterDirectory() + "."
               : "Still alive after SIGKILL: " + String.join("; ", report.survivors());
-    } catch (IOException e) {
-      stopped = "Stopping the other nodes failed: " + e;
+    } catch (ClusterException e) {
+      stopped = "Stopping the other nodes failed: " + e.getMessage();
     }
+    Path console = cluster.layout().consoleLog(node.name());
     String message =
         "Cluster start failed: "
             + (why.startsWith("node ") ? why : "node " + node.name() + " " + why)
             + "\nCommand: "
-            + launcher.describe(node)
+            + node.describeCommand()
             + "\nLast lines of "
-            + node.consoleLog()
+            + console
             + ":\n"
-            + LogTail.of(node.consoleLog(), FAILURE_TAIL_LINES)
+            + LogTail.of(console, FAILURE_TAIL_LINES)
             + stopped;
     return new ClusterException(message);
-  }
-
-  private Map<String, String> exportedProperties(
-      List<NodeLayout> nodes, Map<String, Process> processes, String hosts) {
-    String base = config.propertyPrefix() + ".";
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put(base + "hosts", hosts);
-    p.put(base + "dir", config.clusterDirectory().toString());
-    for (NodeLayout node : nodes) {
-      String prefix = base + "node." + node.index() + ".";
-      p.put(prefix + "port", Integer.toString(node.firstPort()));
-      for (Map.Entry<String, Integer> port : node.ports().entrySet()) {
-        p.put(prefix + "port." + port.getKey(), port.getValue().toString());
-      }
-      p.put(prefix + "dir", node.dir().toString());
-      p.put(prefix + "pid", Long.toString(processes.get(node.name()).pid()));
-    }
-    return p;
-  }
-
-  private static void writeProperties(Path file, Map<String, String> properties) throws IOException {
-    Properties p = new Properties();
-    p.putAll(properties);
-    try (OutputStream out = Files.newOutputStream(file)) {
-      p.store(out, "Exported by cluster-maven-plugin for the integration tests");
-    }
   }
 
   private static String newClusterId() {

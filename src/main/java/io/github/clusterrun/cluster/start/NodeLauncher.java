@@ -2,72 +2,76 @@ package io.github.clusterrun.cluster.start;
 
 import io.github.clusterrun.cluster.config.ClusterConfig;
 import io.github.clusterrun.cluster.config.Placeholders;
-import io.github.clusterrun.cluster.process.FamilyMark;
+import io.github.clusterrun.cluster.family.FamilyMark;
+import io.github.clusterrun.cluster.model.ClusterLayout;
+import io.github.clusterrun.cluster.model.Node;
+import io.github.clusterrun.cluster.platform.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Launches one node: its program with the resolved arguments, in its working directory, with the
- * configured environment plus its identity and its {@link FamilyMark}. Its stdin is a pipe the plugin
- * owns (never the console), its stdout and stderr go, interleaved, to {@code logs/console.log}. On
- * Linux the node runs in a session of its own ({@code setsid}), so that Ctrl-C in the terminal
- * reaches Maven, whose exit hook stops the node, and no node can touch the terminal.
+ * Plans and launches nodes. {@link #plan} resolves, once, everything a node is launched with: its
+ * program and arguments, the environment added to Maven's (the configured variables, the node's
+ * identity and its {@link FamilyMark}), its working directory; {@link #launch} runs that record.
+ * The node's stdin is a pipe the plugin owns (never the console), its stdout and stderr go,
+ * interleaved, to its console log, and it runs {@link Platform#detached detached} from the
+ * terminal, so that Ctrl-C reaches Maven, whose exit hook stops the node, and no node can touch
+ * the terminal.
  */
 final class NodeLauncher {
-  private static final Path SETSID = Paths.get("/usr/bin/setsid");
+  private final Platform platform;
 
-  private final ClusterConfig config;
-  private final String clusterId;
-  private final String hosts;
-
-  NodeLauncher(ClusterConfig config, String clusterId, String hosts) {
-    this.config = config;
-    this.clusterId = clusterId;
-    this.hosts = hosts;
+  NodeLauncher(Platform platform) {
+    this.platform = platform;
   }
 
-  Process launch(NodeLayout node) throws IOException {
-    Placeholders values = node.placeholders(hosts);
+  /** The record of node {@code index}, before its launch. */
+  static Node plan(
+      ClusterConfig config,
+      ClusterLayout layout,
+      String clusterId,
+      int index,
+      Map<String, Integer> ports,
+      String hosts) {
+    String name = ClusterLayout.nodeName(index);
+    Placeholders values = NodeValues.of(layout, index, ports, hosts);
     List<String> command = new ArrayList<>();
-    if (Files.isExecutable(SETSID)) {
-      command.add(SETSID.toString());
-    }
     command.add(config.executable().toString());
     for (String argument : config.arguments()) {
       command.add(values.resolve(argument));
     }
-    ProcessBuilder builder = new ProcessBuilder(command);
-    Map<String, String> env = builder.environment();
+    Map<String, String> env = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : config.environment().entrySet()) {
       env.put(e.getKey(), e.getValue() == null ? "" : values.resolve(e.getValue()));
     }
-    env.put("CLUSTER_NODE_INDEX", Integer.toString(node.index()));
-    env.put("CLUSTER_NODE_NAME", node.name());
-    env.put("CLUSTER_DIR", config.clusterDirectory().toString());
+    env.put("CLUSTER_NODE_INDEX", Integer.toString(index));
+    env.put("CLUSTER_NODE_NAME", name);
+    env.put("CLUSTER_DIR", layout.directory().toString());
     env.put("CLUSTER_HOSTS", hosts);
-    env.put(FamilyMark.VARIABLE, FamilyMark.of(clusterId, node.name()));
-
-    Path workDir = node.dir().resolve(values.resolve(config.workingDirectory()));
-    Files.createDirectories(workDir);
-    builder.directory(workDir.toFile());
-    builder.redirectInput(ProcessBuilder.Redirect.PIPE);
-    builder.redirectErrorStream(true);
-    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(node.consoleLog().toFile()));
-    return builder.start();
+    String mark = FamilyMark.of(clusterId, name);
+    env.put(FamilyMark.VARIABLE, mark);
+    Path workDir = layout.nodeDir(name).resolve(values.resolve(config.workingDirectory()));
+    return Node.planned(index, mark, ports, command, env, workDir);
   }
 
-  /** The command a node runs, for messages (without the setsid wrapper). */
-  String describe(NodeLayout node) {
-    Placeholders values = node.placeholders(hosts);
-    StringBuilder sb = new StringBuilder(config.executable().toString());
-    for (String argument : config.arguments()) {
-      sb.append(' ').append(values.resolve(argument));
+  /** Launches {@code node} as recorded, its output appended to {@code consoleLog}. */
+  Process launch(Node node, Path consoleLog) throws IOException {
+    List<String> command = node.command();
+    if (node.containmentGroup().isPresent() && platform.containment().isPresent()) {
+      command = platform.containment().get().enter(node.containmentGroup().get(), command);
     }
-    return sb.toString();
+    ProcessBuilder builder = new ProcessBuilder(platform.detached(command));
+    builder.environment().putAll(node.environment());
+    Files.createDirectories(node.workingDirectory());
+    builder.directory(node.workingDirectory().toFile());
+    builder.redirectInput(ProcessBuilder.Redirect.PIPE);
+    builder.redirectErrorStream(true);
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(consoleLog.toFile()));
+    return builder.start();
   }
 }

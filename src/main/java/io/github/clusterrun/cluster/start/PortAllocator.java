@@ -1,5 +1,8 @@
 package io.github.clusterrun.cluster.start;
 
+import io.github.clusterrun.cluster.ClusterException;
+import io.github.clusterrun.cluster.model.ClusterLayout;
+import io.github.clusterrun.cluster.platform.Platform;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,8 +25,8 @@ public final class PortAllocator {
    *
    * @throws PortInUseException naming the first port in use and, where the system says, its holder
    */
-  public static List<Map<String, Integer>> fixed(int basePort, int nodes, List<String> names)
-      throws PortInUseException {
+  public static List<Map<String, Integer>> fixed(
+      int basePort, int nodes, List<String> names, Platform platform) throws PortInUseException {
     List<Map<String, Integer>> result = new ArrayList<>();
     for (int i = 0; i < nodes; i++) {
       Map<String, Integer> ports = new LinkedHashMap<>();
@@ -34,7 +37,7 @@ public final class PortAllocator {
           socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
         } catch (IOException e) {
           throw new PortInUseException(
-              "n_" + i, names.get(k), port, PortHolder.describe(port).orElse(null));
+              ClusterLayout.nodeName(i), names.get(k), port, platform.portHolder(port).orElse(null));
         }
         ports.put(names.get(k), port);
       }
@@ -44,7 +47,7 @@ public final class PortAllocator {
   }
 
   /** A fixed port that another process holds. */
-  public static final class PortInUseException extends Exception {
+  public static final class PortInUseException extends ClusterException {
     private static final long serialVersionUID = 1L;
 
     PortInUseException(String node, String name, int port, String holder) {

@@ -3,17 +3,17 @@ package io.github.clusterrun.cluster.stop;
 import io.github.clusterrun.cluster.ClusterException;
 import io.github.clusterrun.cluster.ClusterLog;
 import io.github.clusterrun.cluster.cleanup.CleanupDecision;
-import io.github.clusterrun.cluster.evidence.CrashArtefacts;
 import io.github.clusterrun.cluster.cleanup.SafeDelete;
 import io.github.clusterrun.cluster.config.StopConfig;
+import io.github.clusterrun.cluster.evidence.CrashArtefacts;
+import io.github.clusterrun.cluster.evidence.LogTail;
+import io.github.clusterrun.cluster.family.NodeStop;
+import io.github.clusterrun.cluster.family.StopReport;
+import io.github.clusterrun.cluster.model.Cluster;
+import io.github.clusterrun.cluster.model.ClusterLayout;
+import io.github.clusterrun.cluster.model.Node;
 import io.github.clusterrun.cluster.outcome.FailsafeSummaries;
 import io.github.clusterrun.cluster.outcome.TestOutcome;
-import io.github.clusterrun.cluster.process.NodeStop;
-import io.github.clusterrun.cluster.process.StopReport;
-import io.github.clusterrun.cluster.evidence.LogTail;
-import io.github.clusterrun.cluster.state.ClusterState;
-import io.github.clusterrun.cluster.state.LiveCluster;
-import io.github.clusterrun.cluster.state.LiveClusters;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -25,10 +25,12 @@ import java.util.Optional;
  */
 public final class ClusterStopper {
   private final StopConfig config;
+  private final ConfirmedStop confirmedStop;
   private final ClusterLog log;
 
-  public ClusterStopper(StopConfig config, ClusterLog log) {
+  public ClusterStopper(StopConfig config, ConfirmedStop confirmedStop, ClusterLog log) {
     this.config = config;
+    this.confirmedStop = confirmedStop;
     this.log = log;
   }
 
@@ -42,39 +44,28 @@ public final class ClusterStopper {
 
   public Result stop() throws ClusterException {
     Path dir = config.clusterDirectory();
-    Optional<LiveCluster> found;
-    try {
-      found = LiveClusters.findOrRecorded(dir);
-    } catch (IOException e) {
-      throw new ClusterException("Cannot read the cluster state in " + dir + ": " + e.getMessage(), e);
-    }
+    Optional<Cluster> found = confirmedStop.find(dir);
     if (found.isEmpty()) {
       log.info("No cluster is recorded in " + config.displayDirectory() + ": nothing to stop.");
       return Result.NOTHING_RECORDED;
     }
-    LiveCluster cluster = found.get();
+    Cluster cluster = found.get();
     if (cluster.stopped()) {
       log.info("The cluster in " + config.displayDirectory() + " is already stopped.");
       return Result.ALREADY_STOPPED;
     }
-    ClusterState state = cluster.state();
-    StopReport report;
-    try {
-      report = cluster.stop(log);
-    } catch (IOException e) {
-      throw new ClusterException("Cannot record the stopped cluster: " + e.getMessage(), e);
-    }
+    StopReport report = confirmedStop.stop(cluster, log);
     for (NodeStop node : report.nodes()) {
       log.info("  " + node.describe());
     }
     if (!report.confirmed()) {
       log.warn("Kept " + config.displayDirectory() + ": the kill is not confirmed.");
-      throw Reaper.survivors(dir, report);
+      throw ConfirmedStop.survivors(dir, report);
     }
 
-    TestOutcome outcome = withNodeExits(FailsafeSummaries.read(config.summaryFiles(), state.started()), report);
+    TestOutcome outcome = withNodeExits(FailsafeSummaries.read(config.summaryFiles(), cluster.started()), report);
     if (!outcome.passed()) {
-      showLogTails(state);
+      showLogTails(cluster);
     }
     String artefact = CrashArtefacts.find(dir, config.keepWhen()).orElse(null);
     CleanupDecision decision =
@@ -96,18 +87,19 @@ public final class ClusterStopper {
             + decision.reason()
             + "; node logs in "
             + config.displayDirectory()
-            + "/n_*/logs");
+            + "/"
+            + ClusterLayout.logsPattern());
     return Result.KEPT;
   }
 
   /** The evidence, when the tests did not pass: the last lines of every node's console log. */
-  private void showLogTails(ClusterState state) {
+  private void showLogTails(Cluster cluster) {
     if (config.logTail() <= 0) {
       return;
     }
-    for (ClusterState.RecordedNode node : state.nodes()) {
-      Path console = config.clusterDirectory().resolve(node.name()).resolve("logs/console.log");
-      log.info("Last " + config.logTail() + " lines of " + node.name() + "/logs/console.log:");
+    for (Node node : cluster.nodes()) {
+      Path console = cluster.layout().consoleLog(node.name());
+      log.info("Last " + config.logTail() + " lines of " + cluster.directory().relativize(console) + ":");
       for (String line : LogTail.of(console, config.logTail()).split("\n")) {
         log.info(line);
       }
@@ -133,7 +125,7 @@ public final class ClusterStopper {
   /** The {@code clean} goal's work: stop what a recorded cluster left running, then delete it all. */
   public void clean() throws ClusterException {
     Path dir = config.clusterDirectory();
-    Reaper.reap(dir, log);
+    confirmedStop.reapEvenIfDamaged(dir, log);
     try {
       SafeDelete.deleteTree(dir);
     } catch (IOException e) {

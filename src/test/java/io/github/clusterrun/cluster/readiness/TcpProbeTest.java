@@ -2,6 +2,7 @@ package io.github.clusterrun.cluster.readiness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.clusterrun.cluster.config.HostPort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -18,7 +19,7 @@ class TcpProbeTest {
   @Test
   void falseUntilAServerSocketBindsThenTrue() throws Exception {
     int port = freePort();
-    TcpProbe probe = TcpProbe.parse(Integer.toString(port));
+    TcpProbe probe = new TcpProbe(HostPort.parse(Integer.toString(port), "127.0.0.1").orElseThrow());
     assertThat(probe.lastFailure()).isEmpty();
 
     assertThat(probe.check()).isFalse();
@@ -33,8 +34,8 @@ class TcpProbeTest {
 
   @Test
   void parsesPortAndHostPort() throws Exception {
-    assertThat(TcpProbe.parse("4001").describe()).isEqualTo("tcp 127.0.0.1:4001");
-    assertThat(TcpProbe.parse("localhost:4002").describe()).isEqualTo("tcp localhost:4002");
+    assertThat(new TcpProbe(HostPort.parse("4001", "127.0.0.1").orElseThrow()).describe()).isEqualTo("tcp 127.0.0.1:4001");
+    assertThat(new TcpProbe(HostPort.parse("localhost:4002", "127.0.0.1").orElseThrow()).describe()).isEqualTo("tcp localhost:4002");
 
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       assertThat(TcpProbe.parse("localhost:" + server.getLocalPort()).check()).isTrue();

@@ -1,17 +1,23 @@
 package io.github.clusterrun.cluster.start;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.clusterrun.cluster.config.PropertyPrefix;
+import io.github.clusterrun.cluster.guard.ExitGuard;
+import io.github.clusterrun.cluster.model.Cluster;
+import io.github.clusterrun.cluster.model.ClusterLayout;
+import io.github.clusterrun.cluster.model.Node;
+import io.github.clusterrun.cluster.model.StateFile;
+import io.github.clusterrun.cluster.platform.Platform;
+import io.github.clusterrun.cluster.testing.Nodes;
+import io.github.clusterrun.cluster.testing.Await;
 import io.github.clusterrun.cluster.ClusterException;
 import io.github.clusterrun.cluster.config.ClusterConfig;
 import io.github.clusterrun.cluster.config.ClusterConfigBuilder;
 import io.github.clusterrun.cluster.config.Readiness;
 import io.github.clusterrun.cluster.config.StopConfig;
-import io.github.clusterrun.cluster.process.FamilyMark;
-import io.github.clusterrun.cluster.process.ProcessTable;
-import io.github.clusterrun.cluster.state.ClusterState;
-import io.github.clusterrun.cluster.state.LiveCluster;
-import io.github.clusterrun.cluster.state.LiveClusters;
+import io.github.clusterrun.cluster.family.FamilyMark;
 import io.github.clusterrun.cluster.stop.ClusterStopper;
 import io.github.clusterrun.cluster.testing.Procs;
 import io.github.clusterrun.cluster.testing.RecordingLog;
@@ -27,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -87,9 +94,9 @@ class ClusterStarterTest {
             .stopTimeoutSeconds(5)
             .build();
 
-    StartedCluster cluster = new ClusterStarter(config, log).start();
+    Cluster cluster = new ClusterStarter(config, ExitGuard.jvm(), Platform.current(), log).start();
 
-    Map<String, String> p = cluster.properties();
+    Map<String, String> p = ExportedProperties.of(cluster, PropertyPrefix.DEFAULT);
     int http0 = Integer.parseInt(p.get("cluster.node.0.port.http"));
     int http1 = Integer.parseInt(p.get("cluster.node.1.port.http"));
     String hosts = "127.0.0.1:" + http0 + ",127.0.0.1:" + http1;
@@ -118,9 +125,9 @@ class ClusterStarterTest {
 
     // Each carries its mark and its resolved environment, runs in its directory, in a session of its
     // own, with a pipe as stdin (never the console).
-    String clusterId = cluster.live().state().clusterId();
-    assertThat(ProcessTable.markOf(pid0)).contains(FamilyMark.of(clusterId, "n_0"));
-    assertThat(ProcessTable.markOf(pid1)).contains(FamilyMark.of(clusterId, "n_1"));
+    String clusterId = cluster.id();
+    assertThat(Platform.current().environmentValue(pid0, FamilyMark.VARIABLE)).contains(FamilyMark.of(clusterId, "n_0"));
+    assertThat(Platform.current().environmentValue(pid1, FamilyMark.VARIABLE)).contains(FamilyMark.of(clusterId, "n_1"));
     Map<String, String> env1 = Procs.env(pid1).orElseThrow();
     assertThat(env1).containsEntry("NODE_GREETING", "hello n_1 of " + hosts)
         .containsEntry("CLUSTER_NODE_INDEX", "1")
@@ -139,12 +146,12 @@ class ClusterStarterTest {
       assertThat(clusterDir.resolve(node + "/tmp")).isDirectory();
       assertThat(clusterDir.resolve(node + "/logs/console.log")).content().contains(node + " starting, pid");
     }
-    ClusterState state = ClusterState.read(clusterDir).orElseThrow();
-    assertThat(state.clusterId()).isEqualTo(clusterId);
+    Cluster state = StateFile.read(new ClusterLayout(clusterDir)).orElseThrow();
+    assertThat(state.id()).isEqualTo(clusterId);
     assertThat(state.stopped()).isFalse();
-    assertThat(state.nodes()).extracting(ClusterState.RecordedNode::pid).containsExactly(pid0, pid1);
+    assertThat(state.nodes()).extracting(Node::pid).containsExactly(pid0, pid1);
     assertThat(log.text()).contains("n_0 ready in").contains("n_1 ready in").contains("pid " + pid0);
-    assertThat(LiveClusters.find(clusterDir)).containsSame(cluster.live());
+    assertThat(ExitGuard.jvm().find(clusterDir)).containsSame(cluster);
 
     // The tests pass; stop kills every node, then deletes the directory (ClusterStopperTest covers
     // every other decision).
@@ -157,7 +164,7 @@ class ClusterStarterTest {
             + "<completed>2</completed><errors>0</errors><failures>0</failures><skipped>0</skipped>"
             + "<failureMessage xsi:nil=\"true\" /></failsafe-summary>");
     ClusterStopper.Result result =
-        new ClusterStopper(StopConfig.of(Paths.get("target/cluster"), base, List.of(summary), null, false), log)
+        new ClusterStopper(StopConfig.of(Paths.get("target/cluster"), base, List.of(summary), null, false), confirmedStop(), log)
             .stop();
 
     assertThat(result).isEqualTo(ClusterStopper.Result.DELETED);
@@ -179,11 +186,11 @@ class ClusterStarterTest {
             .arguments(List.of("-c", "exec sleep 600"))
             .build();
 
-    StartedCluster cluster = new ClusterStarter(config, log).start();
+    Cluster cluster = new ClusterStarter(config, ExitGuard.jvm(), Platform.current(), log).start();
 
-    assertThat(cluster.properties().get("cluster.node.0.port.port"))
-        .isEqualTo(cluster.properties().get("cluster.node.0.port"));
-    assertThat(cluster.live().stop(log).confirmed()).isTrue();
+    assertThat(ExportedProperties.of(cluster, PropertyPrefix.DEFAULT).get("cluster.node.0.port.port"))
+        .isEqualTo(ExportedProperties.of(cluster, PropertyPrefix.DEFAULT).get("cluster.node.0.port"));
+    assertThat(confirmedStop().stop(cluster, log).confirmed()).isTrue();
   }
 
   @Test
@@ -213,8 +220,8 @@ class ClusterStarterTest {
         .contains("Every node was stopped; the directories are kept in " + clusterDir);
     assertThat(Procs.nodesOf(clusterDir)).isEmpty();
     assertThat(clusterDir.resolve("n_0/logs/console.log")).exists();
-    assertThat(LiveClusters.find(clusterDir)).isEmpty();
-    assertThat(ClusterState.read(clusterDir).orElseThrow().stopped()).isTrue();
+    assertThat(ExitGuard.jvm().find(clusterDir)).isEmpty();
+    assertThat(StateFile.read(new ClusterLayout(clusterDir)).orElseThrow().stopped()).isTrue();
   }
 
   @Test
@@ -280,11 +287,11 @@ class ClusterStarterTest {
             .readiness(new Readiness(null, null, "@{node.name} Started in \\d+ ms", Duration.ofSeconds(30)))
             .build();
 
-    StartedCluster cluster = new ClusterStarter(config, log).start();
+    Cluster cluster = new ClusterStarter(config, ExitGuard.jvm(), Platform.current(), log).start();
 
     assertThat(log.text()).contains("n_0 ready in").contains("n_1 ready in");
     assertThat(Procs.nodesOf(clusterDir)).hasSize(2);
-    assertThat(cluster.live().stop(log).confirmed()).isTrue();
+    assertThat(confirmedStop().stop(cluster, log).confirmed()).isTrue();
     assertThat(Procs.nodesOf(clusterDir)).isEmpty();
   }
 
@@ -302,8 +309,8 @@ class ClusterStarterTest {
     Throwable thrown = null;
     List<Long> leftRunning = List.of();
     try {
-      StartedCluster cluster = new ClusterStarter(config, log).start();
-      assertThat(cluster.live().stop(log).confirmed()).isTrue();
+      Cluster cluster = new ClusterStarter(config, ExitGuard.jvm(), Platform.current(), log).start();
+      assertThat(confirmedStop().stop(cluster, log).confirmed()).isTrue();
     } catch (Exception | Error e) {
       thrown = e;
       leftRunning = Procs.nodesOf(clusterDir);
@@ -327,24 +334,50 @@ class ClusterStarterTest {
             "setsid -f sh -c 'echo $$ > daemon.tmp && mv daemon.tmp daemon.pid; exec sleep 600'; exec sleep 600");
     long daemon = Procs.awaitSleeping(temp.resolve("daemon.pid"));
     Procs.awaitExec(stale.pid(), "sleep");
-    new ClusterState(
-            staleId,
-            Instant.now(),
-            List.of(new ClusterState.RecordedNode("n_0", FamilyMark.of(staleId, "n_0"), stale.pid(), null)),
-            false,
-            Duration.ofSeconds(5),
-            null)
-        .write(clusterDir);
+    new Cluster(new ClusterLayout(clusterDir), staleId, Instant.now(), Duration.ofSeconds(5), null, List.of(Nodes.recorded(staleId, "n_0", stale.pid(), null))).write();
     Path leftover = Files.writeString(Files.createDirectories(clusterDir.resolve("n_0/data")).resolve("old.txt"), "old");
 
-    StartedCluster cluster = new ClusterStarter(shNodes("exec sleep 600").build(), log).start();
+    Cluster cluster = new ClusterStarter(shNodes("exec sleep 600").build(), ExitGuard.jvm(), Platform.current(), log).start();
 
     assertThat(Procs.isGone(stale.pid())).isTrue();
     assertThat(Procs.isGone(daemon)).isTrue();
     assertThat(log.text()).contains("Stopped a stale node of an earlier cluster: n_0 (pid " + stale.pid() + ")");
     assertThat(leftover).doesNotExist();
-    assertThat(cluster.live().state().clusterId()).isNotEqualTo(staleId);
-    assertThat(cluster.live().stop(log).confirmed()).isTrue();
+    assertThat(cluster.id()).isNotEqualTo(staleId);
+    assertThat(confirmedStop().stop(cluster, log).confirmed()).isTrue();
+  }
+
+  @Test
+  void whereTheUserMayCreateCgroupsEveryNodeRunsInOneOfItsOwnWhichTheStopRemoves() throws Exception {
+    Optional<Path> probe =
+        Platform.current().containment().flatMap(c -> c.create(Procs.newClusterId(), "probe"));
+    probe.ifPresent(g -> Platform.current().containment().get().remove(g));
+    assumeTrue(probe.isPresent(), "no cgroup v2 that this user may create groups in");
+    ClusterConfig config = shNodes("sleep 600 & exec sleep 601").nodes(2).build();
+
+    Cluster cluster = new ClusterStarter(config, ExitGuard.jvm(), Platform.current(), log).start();
+
+    Path clusterGroup = null;
+    for (Node node : StateFile.read(new ClusterLayout(clusterDir)).orElseThrow().nodes()) {
+      Path group = node.containmentGroup().orElseThrow();
+      assertThat(group.getFileName().toString()).isEqualTo(node.name());
+      assertThat(group.getParent().getFileName().toString()).isEqualTo("cluster-maven-plugin." + cluster.id());
+      // The node and its child: every process of the family is in the group.
+      Await.until(
+          "the node and its child in " + group,
+          () -> {
+            try {
+              return Files.readAllLines(group.resolve("cgroup.procs")).size() == 2;
+            } catch (java.io.IOException e) {
+              return false;
+            }
+          },
+          Duration.ofSeconds(10));
+      assertThat(Files.readAllLines(group.resolve("cgroup.procs"))).contains(Long.toString(node.pid()));
+      clusterGroup = group.getParent();
+    }
+    assertThat(confirmedStop().stop(cluster, log).confirmed()).isTrue();
+    assertThat(clusterGroup).doesNotExist();
   }
 
   @Test
@@ -352,20 +385,19 @@ class ClusterStarterTest {
     ClusterConfig config =
         shNodes("pwd; exec sleep 600").workingDirectory("@{node.dataDir}").nodes(2).build();
 
-    StartedCluster cluster = new ClusterStarter(config, log).start();
+    Cluster cluster = new ClusterStarter(config, ExitGuard.jvm(), Platform.current(), log).start();
 
-    for (String pid : List.of(cluster.properties().get("cluster.node.0.pid"), cluster.properties().get("cluster.node.1.pid"))) {
+    for (String pid : List.of(ExportedProperties.of(cluster, PropertyPrefix.DEFAULT).get("cluster.node.0.pid"), ExportedProperties.of(cluster, PropertyPrefix.DEFAULT).get("cluster.node.1.pid"))) {
       Path cwd = Files.readSymbolicLink(Paths.get("/proc", pid, "cwd"));
       assertThat(cwd.getFileName().toString()).isEqualTo("data");
     }
-    assertThat(cluster.live().stop(log).confirmed()).isTrue();
+    assertThat(confirmedStop().stop(cluster, log).confirmed()).isTrue();
   }
 
   private ClusterException startFails(ClusterConfig config) {
     try {
-      StartedCluster cluster = new ClusterStarter(config, log).start();
-      LiveCluster live = cluster.live();
-      throw new AssertionError("the start should have failed, but it started " + live.nodes());
+      Cluster cluster = new ClusterStarter(config, ExitGuard.jvm(), Platform.current(), log).start();
+      throw new AssertionError("the start should have failed, but it started " + cluster.nodes());
     } catch (ClusterException e) {
       return e;
     }
@@ -375,5 +407,9 @@ class ClusterStarterTest {
     String stat = Files.readString(Paths.get("/proc", Long.toString(pid), "stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return Long.parseLong(fields[3]); // state ppid pgrp session
+  }
+
+  private static io.github.clusterrun.cluster.stop.ConfirmedStop confirmedStop() {
+    return new io.github.clusterrun.cluster.stop.ConfirmedStop(ExitGuard.jvm(), Platform.current());
   }
 }

@@ -2,15 +2,21 @@ package io.github.clusterrun.cluster.stop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.clusterrun.cluster.config.PropertyPrefix;
+import io.github.clusterrun.cluster.guard.ExitGuard;
+import io.github.clusterrun.cluster.model.Cluster;
+import io.github.clusterrun.cluster.model.ClusterLayout;
+import io.github.clusterrun.cluster.model.Node;
+import io.github.clusterrun.cluster.model.StateFile;
+import io.github.clusterrun.cluster.platform.Platform;
+import io.github.clusterrun.cluster.testing.Nodes;
+import io.github.clusterrun.cluster.start.ExportedProperties;
 import io.github.clusterrun.cluster.config.ClusterConfig;
 import io.github.clusterrun.cluster.config.ClusterConfigBuilder;
 import io.github.clusterrun.cluster.config.Readiness;
 import io.github.clusterrun.cluster.config.StopConfig;
-import io.github.clusterrun.cluster.process.FamilyMark;
+import io.github.clusterrun.cluster.family.FamilyMark;
 import io.github.clusterrun.cluster.start.ClusterStarter;
-import io.github.clusterrun.cluster.start.StartedCluster;
-import io.github.clusterrun.cluster.state.ClusterState;
-import io.github.clusterrun.cluster.state.LiveClusters;
 import io.github.clusterrun.cluster.testing.Await;
 import io.github.clusterrun.cluster.testing.Procs;
 import io.github.clusterrun.cluster.testing.RecordingLog;
@@ -71,18 +77,22 @@ class ClusterStopperTest {
         .stopTimeoutSeconds(5);
   }
 
-  private StartedCluster start(int nodes) throws Exception {
+  private Cluster start(int nodes) throws Exception {
     return new ClusterStarter(
             shNodes(nodes, "echo \"$CLUSTER_NODE_NAME up\"; exec sleep 600")
                 .readiness(new Readiness(null, null, "^@{node.name} up$", Duration.ofSeconds(30)))
                 .build(),
+            ExitGuard.jvm(),
+            Platform.current(),
             log)
         .start();
   }
 
   private ClusterStopper stopper(String cleanup, boolean skipCleanup) throws Exception {
     return new ClusterStopper(
-        StopConfig.of(Paths.get("target/cluster"), base, List.of(summary), cleanup, skipCleanup), log);
+        StopConfig.of(Paths.get("target/cluster"), base, List.of(summary), cleanup, skipCleanup),
+        confirmedStop(),
+        log);
   }
 
   private void writeSummary(String xml) throws Exception {
@@ -90,17 +100,17 @@ class ClusterStopperTest {
     Files.writeString(summary, xml);
   }
 
-  private static List<Long> pids(StartedCluster cluster) {
+  private static List<Long> pids(Cluster cluster) {
     List<Long> pids = new ArrayList<>();
-    for (int i = 0; cluster.properties().containsKey("cluster.node." + i + ".pid"); i++) {
-      pids.add(Long.parseLong(cluster.properties().get("cluster.node." + i + ".pid")));
+    for (int i = 0; ExportedProperties.of(cluster, PropertyPrefix.DEFAULT).containsKey("cluster.node." + i + ".pid"); i++) {
+      pids.add(Long.parseLong(ExportedProperties.of(cluster, PropertyPrefix.DEFAULT).get("cluster.node." + i + ".pid")));
     }
     return pids;
   }
 
   @Test
   void passingTestsDeleteTheDirectoryAfterEveryNodeIsGone() throws Exception {
-    StartedCluster cluster = start(2);
+    Cluster cluster = start(2);
     List<Long> pids = pids(cluster);
     assertThat(pids).hasSize(2).allMatch(Procs::isAlive);
     writeSummary(PASSING);
@@ -113,10 +123,10 @@ class ClusterStopperTest {
     assertThat(clusterDir).doesNotExist();
     assertThat(log.lines()).contains("INFO Deleted target/cluster: 3 integration tests passed");
     assertThat(log.text()).contains("n_0 (pid " + pids.get(0) + "): stopped gracefully");
-    assertThat(LiveClusters.find(clusterDir)).isEmpty();
+    assertThat(ExitGuard.jvm().find(clusterDir)).isEmpty();
 
     // The exit hook's second call, or a second stop: nothing to do, no error.
-    assertThat(cluster.live().stop(log).nodes()).isEmpty();
+    assertThat(confirmedStop().stop(cluster, log).nodes()).isEmpty();
     assertThat(stopper(null, false).stop()).isEqualTo(ClusterStopper.Result.NOTHING_RECORDED);
   }
 
@@ -213,7 +223,7 @@ class ClusterStopperTest {
         shNodes(1, "trap '' TERM; i=0; while :; do mkdir -p data/d$((i % 5)); echo x > data/d$((i % 5))/f$i; i=$((i+1)); done")
             .stopTimeoutSeconds(1)
             .build();
-    StartedCluster cluster = new ClusterStarter(config, log).start();
+    Cluster cluster = new ClusterStarter(config, ExitGuard.jvm(), Platform.current(), log).start();
     Await.until("the node to write", () -> Files.exists(clusterDir.resolve("n_0/data/d0")), Duration.ofSeconds(10));
     writeSummary(PASSING);
 
@@ -243,16 +253,7 @@ class ClusterStopperTest {
     long daemon = Procs.awaitSleeping(temp.resolve("d.pid"));
     Procs.awaitExec(n0.pid(), "sleep");
     Procs.awaitExec(n1.pid(), "sleep");
-    new ClusterState(
-            id,
-            Instant.now().minusSeconds(5),
-            List.of(
-                new ClusterState.RecordedNode("n_0", FamilyMark.of(id, "n_0"), n0.pid(), null),
-                new ClusterState.RecordedNode("n_1", FamilyMark.of(id, "n_1"), n1.pid(), null)),
-            false,
-            Duration.ofSeconds(5),
-            null)
-        .write(clusterDir);
+    new Cluster(new ClusterLayout(clusterDir), id, Instant.now().minusSeconds(5), Duration.ofSeconds(5), null, List.of(Nodes.recorded(id, "n_0", n0.pid(), null), Nodes.recorded(id, "n_1", n1.pid(), null))).write();
     writeSummary(PASSING);
 
     assertThat(stopper(null, false).stop()).isEqualTo(ClusterStopper.Result.DELETED);
@@ -271,14 +272,7 @@ class ClusterStopperTest {
     Process n0 =
         Procs.startMarked(id, "n_0", temp, "trap '' TERM; echo $$ > n.tmp && mv n.tmp n.pid; while :; do sleep 0.1; done");
     Procs.awaitPidFile(temp.resolve("n.pid"));
-    new ClusterState(
-            id,
-            Instant.now(),
-            List.of(new ClusterState.RecordedNode("n_0", FamilyMark.of(id, "n_0"), n0.pid(), null)),
-            false,
-            Duration.ofSeconds(1),
-            null)
-        .write(clusterDir);
+    new Cluster(new ClusterLayout(clusterDir), id, Instant.now(), Duration.ofSeconds(1), null, List.of(Nodes.recorded(id, "n_0", n0.pid(), null))).write();
 
     stopper(null, false).clean();
 
@@ -296,7 +290,7 @@ class ClusterStopperTest {
 
     assertThat(pids).allMatch(Procs::isGone);
     assertThat(clusterDir).doesNotExist();
-    assertThat(LiveClusters.find(clusterDir)).isEmpty();
+    assertThat(ExitGuard.jvm().find(clusterDir)).isEmpty();
   }
 
   @Test
@@ -304,5 +298,9 @@ class ClusterStopperTest {
     stopper(null, false).clean();
     assertThat(clusterDir).doesNotExist();
     assertThat(log.text()).contains("Deleted target/cluster.");
+  }
+
+  private static io.github.clusterrun.cluster.stop.ConfirmedStop confirmedStop() {
+    return new io.github.clusterrun.cluster.stop.ConfirmedStop(ExitGuard.jvm(), Platform.current());
   }
 }

@@ -1,9 +1,11 @@
 package io.github.clusterrun.cluster.testing;
 
 import io.github.clusterrun.cluster.ClusterLog;
-import io.github.clusterrun.cluster.process.FamilyMark;
-import io.github.clusterrun.cluster.state.LiveCluster;
-import io.github.clusterrun.cluster.state.LiveClusters;
+import io.github.clusterrun.cluster.family.FamilyMark;
+import io.github.clusterrun.cluster.guard.ExitGuard;
+import io.github.clusterrun.cluster.model.Cluster;
+import io.github.clusterrun.cluster.platform.Platform;
+import io.github.clusterrun.cluster.stop.ConfirmedStop;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -139,6 +141,103 @@ public final class Procs {
     return pids;
   }
 
+  /**
+   * Writes, in {@code dir}, a hostile family: a node script that, on SIGTERM, starts a chain of
+   * processes that ignore SIGTERM and in which each forks its successor after about 1 ms and exits,
+   * so the chain's pid changes every few milliseconds. {@code detached}: the chain starts with
+   * {@code setsid} (a session and process group of its own, stdio closed), else it stays in the
+   * node's process group. The chain's process group id goes to {@code chain.pgid} in {@code dir};
+   * the node's pid to {@code n0.pid}. Returns the node's script (run it with {@code /bin/sh -c} in
+   * {@code dir}). On a machine whose init never reaps, every generation stays a zombie: keep the
+   * chain's life short.
+   */
+  public static String leapfrogOnTerm(Path dir, boolean detached) throws IOException {
+    Files.writeString(dir.resolve("chain.sh"), "trap '' TERM\nsleep 0.001\nsh \"$0\" &\nexit 0\n");
+    Files.writeString(
+        dir.resolve("start-chain.sh"),
+        "sed -n 's/.*) [A-Za-z] [0-9]* \\([0-9]*\\) .*/\\1/p' /proc/$$/stat > chain.tmp"
+            + " && mv chain.tmp chain.pgid\nexec sh chain.sh\n");
+    return "trap '"
+        + (detached ? "setsid " : "")
+        + "sh start-chain.sh </dev/null >/dev/null 2>&1 & exit 0' TERM;"
+        + " echo $$ > n0.tmp && mv n0.tmp n0.pid; while :; do sleep 0.1; done";
+  }
+
+  /**
+   * Starts {@code command} with the mark {@code clusterId/nodeName} under a reaper: a python3
+   * process without the mark that is the child subreaper of everything the command starts, reaps
+   * each process as it ends and exits once none is left. On a machine whose init never reaps, a
+   * family whose members outlive their parents (a fork chain) would otherwise leave a zombie, and
+   * its pid taken, per member. Its exit proves that nothing the command started is left.
+   */
+  public static Process startMarkedUnderReaper(
+      String clusterId, String nodeName, Path dir, List<String> command) throws IOException {
+    Path reaper = dir.resolve("reaper.py");
+    Files.writeString(
+        reaper,
+        String.join(
+            "\n",
+            "import ctypes, os, sys",
+            "if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER",
+            "    sys.exit('prctl failed')",
+            "env = dict(os.environ)",
+            "env['" + FamilyMark.VARIABLE + "'] = sys.argv[1]",
+            "if os.fork() == 0:",
+            "    os.execvpe(sys.argv[2], sys.argv[2:], env)",
+            "while True:",
+            "    try:",
+            "        os.wait()",
+            "    except ChildProcessError:",
+            "        break",
+            ""));
+    List<String> argv = new ArrayList<>(List.of(PYTHON3, reaper.toString(), FamilyMark.of(clusterId, nodeName)));
+    argv.addAll(command);
+    ProcessBuilder builder = new ProcessBuilder(argv);
+    builder.environment().remove(FamilyMark.VARIABLE);
+    builder.directory(dir.toFile());
+    builder.redirectErrorStream(true);
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(nodeName + ".out").toFile()));
+    return builder.start();
+  }
+
+  /** Debian's python3, which {@link #startMarkedUnderReaper} needs. */
+  public static final String PYTHON3 = "/usr/bin/python3";
+
+  /** Starts {@code /bin/sh -c script} as {@link #startMarked}, in a session of its own. */
+  public static Process startMarkedDetached(String clusterId, String nodeName, Path dir, String script)
+      throws IOException {
+    return startMarked(clusterId, nodeName, dir, List.of("/usr/bin/setsid", "/bin/sh", "-c", script));
+  }
+
+  /**
+   * Whether a process group still holds a live process (a zombie is not one: this machine's init
+   * never reaps them). Reads every {@code /proc/<pid>/stat}, newest first, 20 times over, so that a
+   * group whose members fork faster than one pass is seen alive all the same.
+   */
+  public static boolean groupAlive(long pgid) {
+    for (int pass = 0; pass < 20; pass++) {
+      List<Long> pids = new ArrayList<>();
+      try (DirectoryStream<Path> procs = Files.newDirectoryStream(Paths.get("/proc"), "[0-9]*")) {
+        procs.forEach(p -> pids.add(Long.parseLong(p.getFileName().toString())));
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+      pids.sort(java.util.Comparator.reverseOrder());
+      for (long pid : pids) {
+        try {
+          String stat = Files.readString(Paths.get("/proc", Long.toString(pid), "stat"));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          if (Long.parseLong(fields[2]) == pgid && !fields[0].equals("Z") && !fields[0].equals("X")) {
+            return true;
+          }
+        } catch (IOException | RuntimeException gone) {
+          // Gone meanwhile.
+        }
+      }
+    }
+    return false;
+  }
+
   /** The live pids carrying a mark of {@code clusterId}. */
   public static List<Long> markedPids(String clusterId) {
     return pidsWithEnv(FamilyMark.VARIABLE, FamilyMark.clusterPrefix(clusterId));
@@ -220,10 +319,10 @@ public final class Procs {
    * After a test: stops the cluster this JVM still runs in {@code clusterDirectory}, if any, then
    * kills whatever its nodes left (they carry CLUSTER_DIR).
    */
-  public static void stopClusterIn(Path clusterDirectory, ClusterLog log) throws IOException {
-    Optional<LiveCluster> live = LiveClusters.find(clusterDirectory);
+  public static void stopClusterIn(Path clusterDirectory, ClusterLog log) throws Exception {
+    Optional<Cluster> live = ExitGuard.jvm().find(clusterDirectory);
     if (live.isPresent()) {
-      live.get().stop(log);
+      new ConfirmedStop(ExitGuard.jvm(), Platform.current()).stop(live.get(), log);
     }
     killNodesOf(clusterDirectory);
   }

@@ -1,0 +1,380 @@
+package io.github.clusterrun.cluster.family;
+
+import io.github.clusterrun.cluster.ClusterLog;
+import io.github.clusterrun.cluster.model.Cluster;
+import io.github.clusterrun.cluster.model.Node;
+import io.github.clusterrun.cluster.platform.Containment;
+import io.github.clusterrun.cluster.platform.Platform;
+import io.github.clusterrun.cluster.platform.ProcessSnapshot;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Stops whole node families and confirms that they are gone: a graceful request (SIGTERM to every
+ * member, or a line on the node's stdin), a wait of up to the cluster's {@code stopTimeout}, then
+ * the forced stop, until none is left. A family is its root process, every descendant, every
+ * process that carries the node's {@link FamilyMark} (daemons that detached and were re-parented to
+ * init), and, where the platform contains families, every process of the node's group.
+ *
+ * <p>The forced stop freezes a family before it kills it, so that a family forking faster than any
+ * scan cannot stay one generation ahead: a contained node's group is killed at once by the kernel
+ * ({@code cgroup.kill}); the other families are swept with SIGSTOP (every member and its process
+ * group, which the kernel signals atomically) until a scan finds none of them running — a stopped
+ * process cannot fork — and only then killed. A family counts as gone after {@value
+ * #CONFIRMING_SCANS} empty scans in a row once its containment group is empty; then every process
+ * group its members were seen in (holding no one else) gets a last SIGKILL, which reaches a member
+ * that forks faster than the scans too.
+ */
+public final class FamilyStopper {
+  /** How long the forced kill may take before the survivors are reported. */
+  static final Duration FORCE_TIMEOUT = Duration.ofSeconds(10);
+
+  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(40);
+  /** Consecutive empty scans that confirm a family is gone. */
+  static final int CONFIRMING_SCANS = 3;
+  /** SIGSTOP rounds before the families are killed however many still run. */
+  static final int MAX_SWEEPS = 50;
+  private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
+
+  private final Cluster cluster;
+  private final Platform platform;
+  private final ClusterLog log;
+  /** Process groups that a node's family members were seen in, and that hold no one else. */
+  private final Map<Node, Set<Long>> seenGroups = new HashMap<>();
+
+  public FamilyStopper(Cluster cluster, Platform platform, ClusterLog log) {
+    this.cluster = cluster;
+    this.platform = platform;
+    this.log = log;
+  }
+
+  /** What one scan saw of every node's family. */
+  private static final class Scan {
+    final Map<Node, Set<Long>> members = new LinkedHashMap<>();
+    /** Members that were running (not stopped) when scanned. */
+    final Set<Long> running = new LinkedHashSet<>();
+    /** Process groups of members that hold only family members. */
+    final Set<Long> groups = new LinkedHashSet<>();
+
+    Set<Long> of(Node node) {
+      return members.get(node);
+    }
+
+    int count() {
+      int n = 0;
+      for (Set<Long> family : members.values()) {
+        n += family.size();
+      }
+      return n;
+    }
+
+    Set<Long> all() {
+      Set<Long> all = new LinkedHashSet<>();
+      members.values().forEach(all::addAll);
+      return all;
+    }
+  }
+
+  /** Stops every node's family; returns once all are gone or the forced kill gave up. */
+  public StopReport stop() {
+    if (!platform.readsEnvironments() && FALLBACK_LOGGED.compareAndSet(false, true)) {
+      log.warn(
+          "Process marks cannot be read on "
+              + platform.describe()
+              + ": node families are found by descent only, so a daemon that detached from its node"
+              + " is not stopped.");
+    }
+    List<Node> nodes = cluster.nodes();
+    long begin = System.nanoTime();
+    Scan scan = scan(nodes);
+    Map<Node, Boolean> aliveAtStart = new HashMap<>();
+    Map<Node, Integer> sizeAtStart = new HashMap<>();
+    for (Node node : nodes) {
+      aliveAtStart.put(node, liveRoot(node).isPresent());
+      sizeAtStart.put(node, scan.of(node).size());
+    }
+
+    Set<Long> signalled = new LinkedHashSet<>();
+    askToStop(nodes, scan, signalled);
+    Map<Node, Long> goneAt = new HashMap<>();
+    long deadline = begin + cluster.stopTimeout().toNanos();
+    scan = waitUntilGone(nodes, scan, goneAt, deadline, signalled, false);
+
+    Map<Node, Boolean> killed = new HashMap<>();
+    if (!allGone(nodes, scan)) {
+      long forceDeadline = System.nanoTime() + FORCE_TIMEOUT.toNanos();
+      for (Node node : nodes) {
+        killed.put(node, !gone(node, scan));
+      }
+      scan = freezeThenKill(nodes, scan);
+      scan = waitUntilGone(nodes, scan, goneAt, forceDeadline, signalled, true);
+    }
+
+    List<NodeStop> stops = new ArrayList<>();
+    List<String> survivors = new ArrayList<>();
+    for (Node node : nodes) {
+      Set<Long> left = scan.of(node);
+      NodeStop.How how;
+      if (!gone(node, scan)) {
+        how = NodeStop.How.SURVIVED;
+        for (long pid : left) {
+          survivors.add(pid + " " + platform.describe(pid) + " (node " + node.name() + ")");
+        }
+        if (left.isEmpty()) {
+          survivors.add("processes in " + node.containmentGroup().orElseThrow() + " (node " + node.name() + ")");
+        }
+      } else if (!aliveAtStart.get(node)) {
+        how = NodeStop.How.EXITED_BEFORE;
+      } else if (killed.getOrDefault(node, false)) {
+        how = NodeStop.How.KILLED;
+      } else {
+        how = NodeStop.How.GRACEFUL;
+      }
+      long end = goneAt.getOrDefault(node, System.nanoTime());
+      stops.add(
+          new NodeStop(
+              node.name(),
+              node.pid(),
+              how,
+              exitCode(node),
+              Duration.ofNanos(end - begin),
+              sizeAtStart.get(node)));
+    }
+    if (survivors.isEmpty()) {
+      containment().ifPresent(c -> nodes.forEach(n -> n.containmentGroup().ifPresent(c::remove)));
+    }
+    return new StopReport(stops, survivors);
+  }
+
+  private Optional<Containment> containment() {
+    return platform.containment();
+  }
+
+  private Optional<ProcessHandle> liveRoot(Node node) {
+    return NodeRoot.of(node, process(node), platform);
+  }
+
+  private Optional<Process> process(Node node) {
+    return cluster.process(node.name()).filter(p -> p.pid() == node.pid());
+  }
+
+  private Integer exitCode(Node node) {
+    Optional<Process> process = process(node);
+    if (process.isEmpty()) {
+      return null;
+    }
+    try {
+      // The root is gone once its family is; the JDK's reaper may lag a moment behind.
+      if (process.get().waitFor(1, TimeUnit.SECONDS)) {
+        return process.get().exitValue();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return null;
+  }
+
+  private void askToStop(List<Node> nodes, Scan scan, Set<Long> signalled) {
+    for (Node node : nodes) {
+      Set<Long> family = scan.of(node);
+      if (family.isEmpty()) {
+        continue;
+      }
+      String stopInput = cluster.stopInput();
+      if (stopInput != null && process(node).isPresent() && liveRoot(node).isPresent()) {
+        if (writeLine(process(node).get(), stopInput)) {
+          log.debug("Wrote '" + stopInput + "' to the stdin of " + node.name());
+          continue;
+        }
+        log.debug(node.name() + " closed its stdin; sending SIGTERM instead");
+      }
+      for (long pid : family) {
+        platform.terminate(pid);
+        signalled.add(pid);
+      }
+    }
+  }
+
+  private static boolean writeLine(Process process, String line) {
+    try {
+      OutputStream in = process.getOutputStream();
+      in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      in.flush();
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Freezes every family that is still alive, then kills it: contained nodes' groups at once, the
+   * rest by SIGSTOP rounds until a scan finds none of their processes running (or the rounds run
+   * out), then SIGKILL to every member and every process group they were seen in.
+   */
+  private Scan freezeThenKill(List<Node> nodes, Scan scan) {
+    killGroups(nodes);
+    for (int round = 0; round < MAX_SWEEPS && !scan.running.isEmpty(); round++) {
+      if (!platform.signal(Platform.Signal.STOP, scan.running, scan.groups)) {
+        break; // the platform cannot stop processes: kill what the scans find
+      }
+      scan = scan(nodes);
+    }
+    kill(scan);
+    return scan;
+  }
+
+  private void killGroups(List<Node> nodes) {
+    containment().ifPresent(c -> nodes.forEach(n -> n.containmentGroup().ifPresent(c::kill)));
+  }
+
+  private void kill(Scan scan) {
+    for (long pid : scan.all()) {
+      platform.kill(pid);
+    }
+    if (!scan.groups.isEmpty()) {
+      platform.signal(Platform.Signal.KILL, List.of(), scan.groups);
+    }
+  }
+
+  /**
+   * Polls the families until every one is gone in {@link #CONFIRMING_SCANS} scans in a row, or the
+   * deadline passes with processes left. Members that appear after the first signal (a process
+   * forked while its parent was stopping) get the same signal.
+   */
+  private Scan waitUntilGone(
+      List<Node> nodes,
+      Scan scan,
+      Map<Node, Long> goneAt,
+      long deadline,
+      Set<Long> signalled,
+      boolean force) {
+    int emptyScans = 0;
+    long pause = POLL_NANOS;
+    int lastCount = scan.count();
+    while (true) {
+      long now = System.nanoTime();
+      for (Node node : nodes) {
+        if (gone(node, scan)) {
+          goneAt.putIfAbsent(node, now);
+        } else {
+          goneAt.remove(node);
+        }
+      }
+      // One empty scan is not proof: a process caught between fork and exec can hide from one.
+      emptyScans = allGone(nodes, scan) ? emptyScans + 1 : 0;
+      if (emptyScans >= CONFIRMING_SCANS) {
+        // Last, SIGKILL to every process group the families were seen in, which holds no one else:
+        // a process forking faster than the scans cannot hide from its group, which the kernel
+        // signals atomically. (Its id cannot have been reused meanwhile: the kernel keeps a group's
+        // id while any process of it, a zombie included, is left.)
+        Set<Long> groups = new LinkedHashSet<>();
+        seenGroups.values().forEach(groups::addAll);
+        platform.signal(Platform.Signal.KILL, List.of(), groups);
+        return scan;
+      }
+      if (emptyScans == 0 && now - deadline > 0) {
+        return scan;
+      }
+      LockSupport.parkNanos(pause);
+      scan = scan(nodes);
+      // Quick while processes come and go, then every 40 ms: a scan reads the whole process table.
+      int count = scan.count();
+      pause = count != lastCount ? POLL_NANOS : Math.min(pause * 2, MAX_POLL_NANOS);
+      lastCount = count;
+      if (force) {
+        killGroups(nodes);
+        if (count > 0) {
+          kill(scan);
+        }
+      } else if (!signalled.isEmpty()) {
+        for (long pid : scan.all()) {
+          if (signalled.add(pid)) {
+            platform.terminate(pid);
+          }
+        }
+      }
+    }
+  }
+
+  /** Every live member of every node's family: by mark, by descent and by containment group. */
+  private Scan scan(List<Node> nodes) {
+    ProcessSnapshot snapshot = platform.scan(FamilyMark.VARIABLE, FamilyMark.clusterPrefix(cluster.id()));
+    Map<String, Set<Long>> byMark = new HashMap<>();
+    for (ProcessSnapshot.Marked p : snapshot.marked()) {
+      byMark.computeIfAbsent(p.mark(), m -> new LinkedHashSet<>()).add(p.pid());
+    }
+    Scan scan = new Scan();
+    Set<Long> all = new HashSet<>();
+    for (Node node : nodes) {
+      Set<Long> family = new LinkedHashSet<>();
+      Optional<ProcessHandle> root = liveRoot(node);
+      if (root.isPresent()) {
+        family.add(root.get().pid());
+        family.addAll(snapshot.descendants(root.get()));
+      }
+      family.addAll(byMark.getOrDefault(node.mark(), Set.of()));
+      Optional<Path> group = node.containmentGroup();
+      if (group.isPresent() && containment().isPresent()) {
+        family.addAll(containment().get().members(group.get()));
+      }
+      scan.members.put(node, family);
+      all.addAll(family);
+    }
+    for (Node node : nodes) {
+      Set<Long> groups = seenGroups.computeIfAbsent(node, n -> new LinkedHashSet<>());
+      for (long pid : scan.of(node)) {
+        long group = snapshot.group(pid);
+        // A process group is the family's only when no process in it is known to be someone else's.
+        if (group > 1
+            && snapshot.groupMembers(group).stream().noneMatch(m -> !all.contains(m) && snapshot.foreign(m))) {
+          groups.add(group);
+        }
+      }
+      // Whoever is in a group of the family is family, however fast it came and went from the scan.
+      for (long group : groups) {
+        scan.of(node).addAll(snapshot.groupMembers(group));
+      }
+      scan.groups.addAll(groups);
+    }
+    for (long pid : scan.all()) {
+      if (!snapshot.stopped(pid)) {
+        scan.running.add(pid);
+      }
+    }
+    return scan;
+  }
+
+  /** Whether nothing of the node's family is left: no member seen, and its group empty. */
+  private boolean gone(Node node, Scan scan) {
+    if (!scan.of(node).isEmpty()) {
+      return false;
+    }
+    Optional<Path> group = node.containmentGroup();
+    return group.isEmpty() || containment().isEmpty() || !containment().get().populated(group.get());
+  }
+
+  private boolean allGone(List<Node> nodes, Scan scan) {
+    for (Node node : nodes) {
+      if (!gone(node, scan)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

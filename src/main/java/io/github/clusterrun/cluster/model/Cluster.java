@@ -1,0 +1,158 @@
+package io.github.clusterrun.cluster.model;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One cluster: its id (the prefix of every node's mark), when it started, how its nodes are asked
+ * to stop, and the record of every node ({@link Node}). It is what {@code start} builds and writes,
+ * and what {@code stop}, {@code clean}, {@code status}, the reaper and the exit guard read back
+ * ({@link StateFile}). A cluster launched by this JVM also holds its nodes' {@link Process} objects,
+ * so that exit codes are known; one read from the state file has none.
+ *
+ * <p>Thread-safe: the launcher, the readiness threads, the exit hook and the control of the tests
+ * may change it concurrently; every change replaces a node's record under the cluster's lock.
+ */
+public final class Cluster {
+  private final ClusterLayout layout;
+  private final String id;
+  private final Instant started;
+  private final Duration stopTimeout;
+  private final String stopInput;
+  private final List<Node> nodes;
+  private final Map<String, Process> processes = new HashMap<>();
+
+  /**
+   * @param stopInput a line written to each node's stdin to ask it to stop, instead of SIGTERM; or
+   *     null
+   */
+  public Cluster(
+      ClusterLayout layout,
+      String id,
+      Instant started,
+      Duration stopTimeout,
+      String stopInput,
+      List<Node> nodes) {
+    this.layout = layout;
+    this.id = id;
+    this.started = started;
+    this.stopTimeout = stopTimeout;
+    this.stopInput = stopInput;
+    this.nodes = new ArrayList<>(nodes);
+  }
+
+  public ClusterLayout layout() {
+    return layout;
+  }
+
+  public Path directory() {
+    return layout.directory();
+  }
+
+  /** The cluster's id: every node's mark starts with it. */
+  public String id() {
+    return id;
+  }
+
+  /** When {@code start} began: Failsafe summaries older than this prove nothing. */
+  public Instant started() {
+    return started;
+  }
+
+  public Duration stopTimeout() {
+    return stopTimeout;
+  }
+
+  /** The line written to each node's stdin to ask it to stop, or null for SIGTERM. */
+  public String stopInput() {
+    return stopInput;
+  }
+
+  /** Every node, in index order. */
+  public synchronized List<Node> nodes() {
+    return List.copyOf(nodes);
+  }
+
+  public synchronized Optional<Node> node(String name) {
+    return nodes.stream().filter(n -> n.name().equals(name)).findFirst();
+  }
+
+  /**
+   * Records that a node was launched as {@code process}. Returns false, and records nothing, when
+   * the cluster was stopped meanwhile (the JVM is exiting): the caller must end that process itself.
+   * The record changes to {@link NodeState#EXITED} when the process exits unasked.
+   */
+  public synchronized boolean launched(String name, Process process) {
+    if (stopped()) {
+      return false;
+    }
+    Instant start = process.toHandle().info().startInstant().orElse(null);
+    replace(name, node(name).orElseThrow().launched(process.pid(), start));
+    processes.put(name, process);
+    process.onExit().thenRun(() -> exited(name, process.pid()));
+    return true;
+  }
+
+  private synchronized void exited(String name, long pid) {
+    node(name)
+        .filter(n -> n.pid() == pid && n.state() == NodeState.RUNNING)
+        .ifPresent(n -> replace(name, n.withState(NodeState.EXITED)));
+  }
+
+  /** The node's process, when this JVM launched it. */
+  public synchronized Optional<Process> process(String name) {
+    return Optional.ofNullable(processes.get(name));
+  }
+
+  /** Records that a stop confirmed every family gone. */
+  public synchronized void markStopped() {
+    nodes.replaceAll(n -> n.withState(NodeState.STOPPED));
+  }
+
+  /** Whether a stop confirmed that every process of every node is gone. */
+  public synchronized boolean stopped() {
+    return !nodes.isEmpty() && nodes.stream().allMatch(n -> n.state() == NodeState.STOPPED);
+  }
+
+  /** Writes the record to the state file. */
+  public synchronized void write() throws StateException {
+    StateFile.write(this);
+  }
+
+  /** {@code 127.0.0.1:<first port>} of every node, comma-separated, in index order. */
+  public synchronized String hosts() {
+    List<Map<String, Integer>> ports = new ArrayList<>();
+    nodes.forEach(n -> ports.add(n.ports()));
+    return hosts(ports);
+  }
+
+  /** {@code 127.0.0.1:<first port>} of each node's ports, comma-separated, in the given order. */
+  public static String hosts(List<Map<String, Integer>> portsOfNodes) {
+    StringBuilder sb = new StringBuilder();
+    for (Map<String, Integer> ports : portsOfNodes) {
+      sb.append(sb.length() == 0 ? "" : ",").append("127.0.0.1:").append(ports.values().iterator().next());
+    }
+    return sb.toString();
+  }
+
+  private void replace(String name, Node node) {
+    for (int i = 0; i < nodes.size(); i++) {
+      if (nodes.get(i).name().equals(name)) {
+        nodes.set(i, node);
+        return;
+      }
+    }
+    throw new IllegalArgumentException("no node " + name);
+  }
+
+  @Override
+  public String toString() {
+    return "Cluster " + id + " in " + layout.directory() + " " + nodes();
+  }
+}

@@ -1,0 +1,397 @@
+package io.github.clusterrun.cluster.platform;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Linux, through {@code /proc}: {@code /proc/<pid>/environ} holds the environment a process was
+ * started with, so a mark finds every member of a family, including daemons that detached with
+ * {@code setsid} or a double fork and were re-parented to init. Zombies ({@code Z} in {@code
+ * /proc/<pid>/stat}) count as gone: they hold no resources and their parent or init reaps them.
+ */
+final class LinuxPlatform implements Platform {
+  private static final Path PROC = Paths.get("/proc");
+  private static final Path SETSID = Paths.get("/usr/bin/setsid");
+  private static final Path SH = Paths.get("/bin/sh");
+
+  private final Optional<Containment> containment = CgroupContainment.find(PROC);
+
+  /** Whether this is a Linux with a readable {@code /proc}. */
+  static boolean available() {
+    return Files.isReadable(PROC.resolve("self/environ"));
+  }
+
+  @Override
+  public String describe() {
+    return "Linux (/proc)";
+  }
+
+  @Override
+  public boolean readsEnvironments() {
+    return true;
+  }
+
+  @Override
+  public ProcessSnapshot scan(String variable, String valuePrefix) {
+    byte[] needle = needle(variable);
+    List<ProcessSnapshot.Marked> found = new ArrayList<>();
+    Map<Long, List<Long>> children = new HashMap<>();
+    Map<Long, Long> groups = new HashMap<>();
+    Set<Long> stopped = new HashSet<>();
+    Set<Long> foreign = new HashSet<>();
+    long self = ProcessHandle.current().pid();
+    List<Long> pids = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (isNumber(name)) {
+          pids.add(Long.parseLong(name));
+        }
+      }
+    } catch (IOException e) {
+      // /proc vanished under us: nothing to report.
+    }
+    // The newest first: a short-lived process (a family forking fast) is read before it is gone.
+    pids.sort(Comparator.reverseOrder());
+    for (long pid : pids) {
+      Optional<ProcStat> stat = ProcStat.read(pid);
+      if (stat.isEmpty() || stat.get().ended()) {
+        continue; // gone, or a zombie
+      }
+      children.computeIfAbsent(stat.get().parent(), k -> new ArrayList<>()).add(pid);
+      groups.put(pid, stat.get().group());
+      if (stat.get().stopped()) {
+        stopped.add(pid);
+      }
+      if (pid == self) {
+        foreign.add(pid); // never of a family, and never to be signalled with its group
+        continue;
+      }
+      byte[] env = environ(pid);
+      String value = env == null ? null : valueIn(env, needle);
+      if (value != null && value.startsWith(valuePrefix)) {
+        found.add(new ProcessSnapshot.Marked(pid, value));
+      } else if (env != null && env.length > 0) {
+        foreign.add(pid);
+      }
+    }
+    return new ProcessSnapshot(found, children, groups, stopped, foreign, true);
+  }
+
+  @Override
+  public Optional<String> environmentValue(long pid, String variable) {
+    return Optional.ofNullable(valueIn(pid, needle(variable)));
+  }
+
+  /**
+   * The value of a variable in a process's environment, or null. A process in the middle of {@code
+   * execve} shows an empty {@code /proc/<pid>/environ} for a moment; taking that for "no mark" would
+   * report a live family member as gone, so an empty environment of a live user process is read
+   * again a few times. Kernel threads and zombies are empty for good and are not.
+   */
+  private static String valueIn(long pid, byte[] needle) {
+    byte[] env = environ(pid);
+    return env == null ? null : valueIn(env, needle);
+  }
+
+  /** A process's environment; null when it cannot be read (gone, or not ours to read). */
+  private static byte[] environ(long pid) {
+    for (int attempt = 0; ; attempt++) {
+      byte[] env;
+      try {
+        env = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
+      } catch (IOException | SecurityException e) {
+        return null;
+      }
+      if (env.length > 0 || attempt >= EXEC_RETRIES || emptyForGood(pid)) {
+        return env;
+      }
+      LockSupport.parkNanos(EXEC_RETRY_NANOS);
+    }
+  }
+
+  private static final int EXEC_RETRIES = 10;
+  private static final long EXEC_RETRY_NANOS = 200_000;
+
+  private static boolean emptyForGood(long pid) {
+    return ProcStat.read(pid).map(s -> s.ended() || s.kernelThread()).orElse(true);
+  }
+
+  private static byte[] needle(String variable) {
+    return (variable + "=").getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static String valueIn(byte[] env, byte[] needle) {
+    int at = indexOf(env, needle);
+    if (at < 0) {
+      return null;
+    }
+    int start = at + needle.length;
+    int end = start;
+    while (end < env.length && env[end] != 0) {
+      end++;
+    }
+    return new String(env, start, end - start, StandardCharsets.UTF_8);
+  }
+
+  private static int indexOf(byte[] env, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= env.length; i++) {
+      if (i > 0 && env[i - 1] != 0) {
+        continue;
+      }
+      for (int j = 0; j < needle.length; j++) {
+        if (env[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  @Override
+  public boolean isAlive(long pid) {
+    return ProcStat.read(pid).map(s -> !s.ended()).orElse(false);
+  }
+
+  @Override
+  public String describe(long pid) {
+    return ProcessHandle.of(pid)
+        .flatMap(h -> h.info().commandLine())
+        .orElseGet(() -> readCmdline(pid));
+  }
+
+  private static String readCmdline(long pid) {
+    try {
+      byte[] raw = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("cmdline"));
+      return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim();
+    } catch (IOException | SecurityException e) {
+      return "";
+    }
+  }
+
+  @Override
+  public boolean signal(Signal signal, Collection<Long> pids, Collection<Long> groups) {
+    if (pids.isEmpty() && groups.isEmpty()) {
+      return true;
+    }
+    // The shell's own kill, "-s SIG --" then pids and "-<group>": the one form that dash, bash and
+    // procps all read alike.
+    List<String> command =
+        new ArrayList<>(
+            List.of(SH.toString(), "-c", "kill \"$@\" 2>/dev/null", "kill", "-s", signal.name(), "--"));
+    pids.forEach(pid -> command.add(Long.toString(pid)));
+    groups.forEach(group -> command.add("-" + group));
+    return run(command);
+  }
+
+  /** Runs a short command to its end; false when it could not run. */
+  private static boolean run(List<String> command) {
+    try {
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+      builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      builder.start().waitFor();
+      return true;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  @Override
+  public Optional<Containment> containment() {
+    return containment;
+  }
+
+  @Override
+  public Optional<String> portHolder(int port) {
+    return PortHolder.describe(PROC, port, this);
+  }
+
+  @Override
+  public List<String> detached(List<String> command) {
+    if (!Files.isExecutable(SETSID)) {
+      return List.copyOf(command);
+    }
+    List<String> detached = new ArrayList<>();
+    detached.add(SETSID.toString());
+    detached.addAll(command);
+    return detached;
+  }
+
+  /**
+   * One small {@code /bin/sh} process (no JVM): it reads its stdin until end-of-file, then finds the
+   * marked processes in {@code /proc/<pid>/environ} and the node groups' processes, sends SIGTERM,
+   * waits up to the grace period, then kills every node group at once ({@code cgroup.kill}), stops
+   * every marked process and its process group (SIGSTOP: a stopped process cannot fork) until none
+   * runs, kills them all, repeats until none is left, removes the groups and exits. Three empty
+   * scans prove no marked process is left: a process between fork and exec can hide from one; a
+   * group's own count proves the rest.
+   */
+  static final String WATCHDOG_SCRIPT =
+      String.join(
+          "\n",
+          "var=$1; prefix=$2; grace=$3; cg=$4; pg=$5; G=",
+          "while read -r _; do :; done",
+          // "pid group" of every marked process, the newest first and each group read the moment its
+          // mark is (unbuffered): a process forking faster than the scan is soon gone.
+          "scan() { grep --line-buffered -lsz \"^$var=$prefix\""
+              + " $(ls -d /proc/[0-9]* 2>/dev/null | sort -t/ -k3 -rn | sed 's#$#/environ#') 2>/dev/null"
+              + " | sed -u -n 's#^/proc/\\([0-9]*\\)/environ$#\\1#p'"
+              + " | while read -r x; do echo \"$x $(sed -n 's/.*) [A-Za-z] [0-9]* \\([0-9]*\\) .*/\\1/p'"
+              + " /proc/$x/stat 2>/dev/null)\"; done; }",
+          // Of the groups seen ($1: "pid group" lines), those that hold no unmarked process: they
+          // may be signalled whole (the kernel signals a group atomically, forks included).
+          "groups() { [ \"$pg\" = 1 ] && [ -n \"$1\" ] || return 0",
+          "  cand=$(printf '%s\\n' \"$1\" | while read -r x y; do [ -n \"$y\" ] && echo \"$y\"; done | sort -u)",
+          "  all=$(cat /proc/[0-9]*/stat 2>/dev/null"
+              + " | sed -n 's/^\\([0-9]*\\) .*) \\([A-Za-z]\\) [0-9]* \\([0-9]*\\) .*/\\1 \\2 \\3/p')",
+          "  for g in $cand; do [ \"$g\" -gt 1 ] || continue; ok=1",
+          "    for x in $(printf '%s\\n' \"$all\" | sed -n \"s/^\\([0-9]*\\) [^ZX] $g\\$/\\1/p\"); do",
+          // Unmarked is known only of a readable, non-empty environment (it is empty during execve).
+          "      grep -qsz \"^$var=$prefix\" /proc/$x/environ"
+              + " || { [ -n \"$(head -c 1 /proc/$x/environ 2>/dev/null | tr -d '\\0')\" ] && ok=0; }; done",
+          "    [ $ok = 1 ] && echo \"-$g\"",
+          "  done; }",
+          "populated() { [ -n \"$cg\" ] && grep -qs '^populated 1' \"$cg\"/*/cgroup.events; }",
+          "running() { for x in $p; do s=$(sed -n 's/.*) \\([A-Za-z]\\) .*/\\1/p' /proc/$x/stat 2>/dev/null);"
+              + " case \"$s\" in ''|T|t|Z|X) ;; *) return 0;; esac; done; return 1; }",
+          "see() { s=$(scan); p=$(printf '%s\\n' \"$s\" | cut -d' ' -f1); G=$(printf '%s\\n' $G $(groups \"$s\") | sort -u); }",
+          // Whether a group of the families still holds a live process (a zombie is none).
+          "grouped() { [ -n \"$G\" ] || return 1; pat=$(echo $G | sed 's/-//g; s/ /\\\\|/g');"
+              + " cat /proc/[0-9]*/stat 2>/dev/null | grep -q \"^[0-9]* (.*) [^ZX] [0-9]* \\($pat\\) \"; }",
+          // Three empty scans in a row, an empty containment group and no live process in the
+          // process groups the families were seen in.
+          "live() { for _ in 1 2 3; do see; { [ -n \"$p\" ] || populated || grouped; } && return 0;"
+              + " sleep 0.02; done; return 1; }",
+          // Last, SIGKILL to every process group a marked process was seen in: a process forking
+          // faster than the scans cannot hide from its group (zombies, which some inits never reap,
+          // keep a group's id taken, so it cannot have been reused).
+          "finish() { [ -n \"$G\" ] && kill -s KILL -- $G 2>/dev/null;"
+              + " [ -n \"$cg\" ] && rmdir \"$cg\"/*/ \"$cg\" 2>/dev/null; exit 0; }",
+          "live || finish",
+          "kill -s TERM -- $p 2>/dev/null",
+          "i=0; while [ $i -lt $((grace * 10)) ]; do live || finish; sleep 0.1; i=$((i + 1)); done",
+          // Freeze, then kill: the groups at once, the rest stopped (it cannot fork) until none runs.
+          "while live; do",
+          "  [ -n \"$cg\" ] && for f in \"$cg\"/*/cgroup.kill; do echo 1 > \"$f\"; done 2>/dev/null",
+          // Stop what the last scan found at once (a process stops only between system calls, so a
+          // stopped one shows its mark), then rescan until none found is running.
+          "  n=0; while [ -n \"$p\" ] && [ $n -lt 20 ]; do kill -s STOP -- $p $G 2>/dev/null; see;"
+              + " running || break; n=$((n + 1)); done",
+          "  see; kill -s KILL -- $p $G 2>/dev/null",
+          "  sleep 0.05",
+          "done",
+          "finish",
+          "");
+
+  @Override
+  public Optional<List<String>> watchdog(
+      String variable, String valuePrefix, long graceSeconds, Path clusterGroup) {
+    if (!Files.isExecutable(SH)) {
+      return Optional.empty();
+    }
+    List<String> command = new ArrayList<>();
+    command.add(SH.toString());
+    command.add("-c");
+    command.add(WATCHDOG_SCRIPT);
+    command.add("cluster-lifeline");
+    command.add(variable);
+    command.add(valuePrefix);
+    command.add(Long.toString(Math.max(0, graceSeconds)));
+    command.add(clusterGroup == null ? "" : clusterGroup.toString());
+    // Process groups of marked processes hold only family members when every node has a session
+    // of its own; without setsid a node shares Maven's group, which must never be signalled.
+    command.add(Files.isExecutable(SETSID) ? "1" : "0");
+    return Optional.of(detached(command));
+  }
+
+  private static boolean isNumber(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (!Character.isDigit(s.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The fields of {@code /proc/<pid>/stat} the plugin needs, parsed in this one place. */
+  static final class ProcStat {
+    private static final long PF_KTHREAD = 0x00200000L;
+
+    private final char state;
+    private final long parent;
+    private final long group;
+    private final long flags;
+
+    private ProcStat(char state, long parent, long group, long flags) {
+      this.state = state;
+      this.parent = parent;
+      this.group = group;
+      this.flags = flags;
+    }
+
+    /** The stat of a process; empty when it is gone or cannot be read. */
+    static Optional<ProcStat> read(long pid) {
+      try {
+        String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));
+        // The command name (field 2) is in parentheses and may itself hold spaces and parentheses.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // fields[0] is the state (field 3 of stat), fields[1] the parent, fields[2] the process
+        // group, fields[6] the flags (9).
+        return Optional.of(
+            new ProcStat(
+                fields[0].charAt(0),
+                Long.parseLong(fields[1]),
+                Long.parseLong(fields[2]),
+                Long.parseLong(fields[6])));
+      } catch (IOException | RuntimeException e) {
+        return Optional.empty();
+      }
+    }
+
+    /** A zombie or a dead process: it has ended, only its entry is left. */
+    boolean ended() {
+      return state == 'Z' || state == 'X';
+    }
+
+    /** Stopped by a signal (SIGSTOP) or traced: it runs no code, so it cannot fork. */
+    boolean stopped() {
+      return state == 'T' || state == 't';
+    }
+
+    boolean kernelThread() {
+      return (flags & PF_KTHREAD) != 0;
+    }
+
+    long parent() {
+      return parent;
+    }
+
+    long group() {
+      return group;
+    }
+  }
+}

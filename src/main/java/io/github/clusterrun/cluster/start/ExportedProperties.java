@@ -1,0 +1,45 @@
+package io.github.clusterrun.cluster.start;
+
+import io.github.clusterrun.cluster.config.PropertyPrefix;
+import io.github.clusterrun.cluster.model.Cluster;
+import io.github.clusterrun.cluster.model.Node;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The properties handed to the tests: set on the Maven project (Failsafe passes them on) and
+ * written to {@code cluster.properties}.
+ */
+public final class ExportedProperties {
+  private ExportedProperties() {}
+
+  /** The properties of a started cluster, in a stable order. */
+  public static Map<String, String> of(Cluster cluster, PropertyPrefix prefix) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put(prefix.key("hosts"), cluster.hosts());
+    p.put(prefix.key("dir"), cluster.directory().toString());
+    for (Node node : cluster.nodes()) {
+      String key = "node." + node.index() + ".";
+      p.put(prefix.key(key + "port"), Integer.toString(node.firstPort()));
+      for (Map.Entry<String, Integer> port : node.ports().entrySet()) {
+        p.put(prefix.key(key + "port." + port.getKey()), port.getValue().toString());
+      }
+      p.put(prefix.key(key + "dir"), cluster.layout().nodeDir(node.name()).toString());
+      p.put(prefix.key(key + "pid"), Long.toString(node.pid()));
+    }
+    return p;
+  }
+
+  static void write(Path file, Map<String, String> properties) throws IOException {
+    Properties p = new Properties();
+    p.putAll(properties);
+    try (OutputStream out = Files.newOutputStream(file)) {
+      p.store(out, "Exported by cluster-maven-plugin for the integration tests");
+    }
+  }
+}
