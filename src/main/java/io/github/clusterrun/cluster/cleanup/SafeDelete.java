@@ -2,22 +2,36 @@ package io.github.clusterrun.cluster.cleanup;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * Deletes a cluster directory without ever leaving it: symbolic links are deleted, never followed;
- * read-only files and directories are made writable first; every path is checked to lie under the
- * root. Call it only once the kill is confirmed: a live node recreates files while they are deleted.
+ * a directory that a node made read-only ({@code 0555}) or inaccessible ({@code 0000}) gets its
+ * owner's {@code rwx} back before it is listed or emptied, as {@code rm -rf} would need; every path
+ * is checked to lie under the root, and nothing outside it (not even the root's parent) is ever
+ * changed. Call it only once the kill is confirmed: a live node recreates files while they are
+ * deleted.
  */
 public final class SafeDelete {
+  private static final Set<PosixFilePermission> OWNER_RWX =
+      EnumSet.of(
+          PosixFilePermission.OWNER_READ,
+          PosixFilePermission.OWNER_WRITE,
+          PosixFilePermission.OWNER_EXECUTE);
+
   private SafeDelete() {}
 
   /** Deletes {@code root} and everything under it; a missing root is fine. */
@@ -38,40 +52,88 @@ public final class SafeDelete {
   /**
    * The common case, at the speed of {@code rm -rf}: relative to open directories ({@link
    * SecureDirectoryStream}), one unlink per entry, descending (without following links) only into
-   * entries that turn out to be directories. Returns false, having deleted what it could, when the
-   * platform has no such stream or something resists (a read-only directory): the careful walk then
-   * finishes the job.
+   * entries that turn out to be directories. A directory that resists because of its mode gets its
+   * owner's rights back on the spot, so a read-only corner does not slow the rest down. Returns
+   * false, having deleted what it could, when the platform has no such stream or something else
+   * resists: the careful walk then finishes the job, or says what stops it.
    */
   private static boolean deleteFast(Path top) {
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(top)) {
-      if (!(stream instanceof SecureDirectoryStream)) {
-        return false;
-      }
-      deleteEntries((SecureDirectoryStream<Path>) stream);
-    } catch (IOException | SecurityException e) {
-      return false;
-    }
     try {
+      restoreOwnerAccess(top, top, null);
+      try (DirectoryStream<Path> stream = Files.newDirectoryStream(top)) {
+        if (!(stream instanceof SecureDirectoryStream)) {
+          return false;
+        }
+        deleteEntries(top, top, (SecureDirectoryStream<Path>) stream);
+      }
       Files.delete(top);
       return true;
-    } catch (IOException e) {
+    } catch (IOException | DirectoryIteratorException | SecurityException e) {
       return false;
     }
   }
 
-  private static void deleteEntries(SecureDirectoryStream<Path> dir) throws IOException {
+  /** Empties the open directory {@code dir}, which is {@code dirPath}. */
+  private static void deleteEntries(Path top, Path dirPath, SecureDirectoryStream<Path> dir)
+      throws IOException {
+    Object dirKey = null; // the open directory's identity, read once it has to be made writable
     for (Path entry : dir) {
       Path name = entry.getFileName();
+      boolean gone;
       try {
-        dir.deleteFile(name); // a file or a link (never followed)
-      } catch (NoSuchFileException gone) {
-        // Deleted meanwhile.
-      } catch (IOException notAFile) {
-        try (SecureDirectoryStream<Path> sub = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
-          deleteEntries(sub);
+        gone = unlink(dir, name); // a file or a link (never followed)
+      } catch (AccessDeniedException readOnly) {
+        // dir is read-only: the owner may always make it writable again.
+        if (dirKey == null) {
+          dirKey = dir.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
         }
-        dir.deleteDirectory(name);
+        if (!restoreOwnerAccess(top, dirPath, dirKey)) {
+          throw readOnly;
+        }
+        gone = unlink(dir, name);
       }
+      if (gone) {
+        continue;
+      }
+      Path subPath = dirPath.resolve(name);
+      try (SecureDirectoryStream<Path> sub = openDirectory(top, dir, name, subPath)) {
+        deleteEntries(top, subPath, sub);
+      }
+      dir.deleteDirectory(name);
+    }
+  }
+
+  /** Unlinks a file or a link; false when {@code name} turns out to be a directory. */
+  private static boolean unlink(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+    try {
+      dir.deleteFile(name);
+    } catch (NoSuchFileException deletedMeanwhile) {
+      // Fine.
+    } catch (AccessDeniedException readOnlyDirectory) {
+      throw readOnlyDirectory;
+    } catch (IOException directory) {
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Opens the directory {@code name} of {@code dir} without following a link, first giving its
+   * owner's rights back if its mode forbids opening it ({@code 0000}).
+   */
+  private static SecureDirectoryStream<Path> openDirectory(
+      Path top, SecureDirectoryStream<Path> dir, Path name, Path subPath) throws IOException {
+    try {
+      return dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+    } catch (AccessDeniedException inaccessible) {
+      Object key =
+          dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+              .readAttributes()
+              .fileKey();
+      if (!restoreOwnerAccess(top, subPath, key)) {
+        throw inaccessible;
+      }
+      return dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
     }
   }
 
@@ -81,7 +143,7 @@ public final class SafeDelete {
     if (!Files.isDirectory(top, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    makeWritable(top);
+    restoreOwnerAccess(top, top, null);
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(top)) {
       for (Path entry : entries) {
         delete(top, entry);
@@ -89,6 +151,7 @@ public final class SafeDelete {
     }
   }
 
+  /** The careful walk: one path at a time, each checked to lie under {@code top}. */
   private static void delete(Path top, Path path) throws IOException {
     if (!path.normalize().startsWith(top)) {
       throw new IOException("refusing to delete " + path + ", which is outside " + top);
@@ -100,7 +163,7 @@ public final class SafeDelete {
       return;
     }
     if (attrs.isDirectory()) {
-      makeWritable(path);
+      restoreOwnerAccess(top, path, attrs.fileKey());
       try (DirectoryStream<Path> entries = Files.newDirectoryStream(path)) {
         for (Path entry : entries) {
           delete(top, entry);
@@ -112,25 +175,45 @@ public final class SafeDelete {
     try {
       Files.deleteIfExists(path);
     } catch (AccessDeniedException e) {
-      // The parent may be read-only (made so by the node after we listed it): open it and retry.
-      makeWritable(path.getParent());
+      // Its directory is read-only: make it writable and retry, unless it lies outside top (the
+      // root's own parent is the user's, not the cluster's).
+      if (!restoreOwnerAccess(top, path.getParent(), null)) {
+        throw e;
+      }
       Files.deleteIfExists(path);
     }
   }
 
-  private static void makeWritable(Path dir) {
-    try {
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
-      if (!perms.contains(PosixFilePermission.OWNER_WRITE)
-          || !perms.contains(PosixFilePermission.OWNER_EXECUTE)
-          || !perms.contains(PosixFilePermission.OWNER_READ)) {
-        perms.add(PosixFilePermission.OWNER_WRITE);
-        perms.add(PosixFilePermission.OWNER_EXECUTE);
-        perms.add(PosixFilePermission.OWNER_READ);
-        Files.setPosixFilePermissions(dir, perms);
-      }
-    } catch (UnsupportedOperationException | IOException e) {
-      dir.toFile().setWritable(true);
+  /**
+   * Gives the owner {@code rwx} on {@code dir} again, if it lacks any of them, and only if {@code
+   * dir} is a real directory (not a link: checked without following links) under {@code top} and,
+   * when {@code expectedKey} is given, still the very directory the caller looked at. Returns
+   * whether it changed anything.
+   *
+   * <p>The change itself goes through the path: Java cannot change the mode of a {@code 0000}
+   * directory without following links (its no-follow variant has to open the directory, which
+   * that mode forbids). The check just before it is what keeps it off links: the nodes are gone,
+   * so nothing turns a checked directory into a link in between.
+   */
+  private static boolean restoreOwnerAccess(Path top, Path dir, Object expectedKey) throws IOException {
+    if (dir == null || !dir.normalize().startsWith(top)) {
+      return false;
     }
+    PosixFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (UnsupportedOperationException notPosix) {
+      return false;
+    }
+    if (!attrs.isDirectory() || (expectedKey != null && !Objects.equals(expectedKey, attrs.fileKey()))) {
+      return false;
+    }
+    Set<PosixFilePermission> perms = attrs.permissions();
+    if (perms.containsAll(OWNER_RWX)) {
+      return false;
+    }
+    perms.addAll(OWNER_RWX);
+    Files.setPosixFilePermissions(dir, perms);
+    return true;
   }
 }

@@ -2,8 +2,11 @@ package io.github.clusterrun.cluster.cleanup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -11,13 +14,134 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Deleting a cluster directory never leaves it, and read-only parts do not stop it. */
+/**
+ * Deleting a cluster directory never leaves it, and read-only parts do not stop it.
+ *
+ * <p>Root ignores permission bits, so the read-only cases prove something only when run by an
+ * ordinary user: {@code .ci/run} runs this class again as one when CI runs as root.
+ */
 class SafeDeleteTest {
   @TempDir Path temp;
 
   private static Path file(Path path, String content) throws IOException {
     Files.createDirectories(path.getParent());
     return Files.writeString(path, content);
+  }
+
+  private static void chmod(String mode, Path... paths) throws IOException {
+    for (Path path : paths) {
+      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
+    }
+  }
+
+  private static String mode(Path path) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  private boolean runAsRoot() throws IOException {
+    return ((Integer) Files.getAttribute(temp, "unix:uid", LinkOption.NOFOLLOW_LINKS)) == 0;
+  }
+
+  @Test
+  void aReadOnlyDirectoryWithFilesIsDeleted() throws Exception {
+    Path root = temp.resolve("cluster");
+    Path readOnly = root.resolve("n_0/data/read-only");
+    file(readOnly.resolve("a.txt"), "a");
+    file(readOnly.resolve("b.txt"), "b");
+    file(readOnly.resolve("inner/c.txt"), "c");
+    chmod("r-xr-xr-x", readOnly.resolve("inner"), readOnly);
+
+    SafeDelete.deleteTree(root);
+
+    assertThat(temp).isEmptyDirectory();
+  }
+
+  @Test
+  void anInaccessibleDirectoryWithFilesIsDeleted() throws Exception {
+    Path root = temp.resolve("cluster");
+    Path noAccess = root.resolve("n_0/data/no-access");
+    file(noAccess.resolve("a.txt"), "a");
+    file(noAccess.resolve("sub/b.txt"), "b");
+    chmod("---------", noAccess.resolve("sub"), noAccess);
+
+    SafeDelete.deleteTree(root);
+
+    assertThat(temp).isEmptyDirectory();
+  }
+
+  @Test
+  void nestedReadOnlyAndInaccessibleDirectoriesAreDeleted() throws Exception {
+    Path root = temp.resolve("cluster");
+    Path data = root.resolve("n_0/data");
+    // 0000 in 0555 in 0000, 0555 in 0000 in 0555, files at every level, and a read-only root
+    Path a = data.resolve("a");
+    Path ab = a.resolve("b");
+    Path abc = ab.resolve("c");
+    Path x = data.resolve("x");
+    Path xy = x.resolve("y");
+    Path xyz = xy.resolve("z");
+    for (Path dir : new Path[] {a, ab, abc, x, xy, xyz}) {
+      file(dir.resolve("f.txt"), dir.getFileName().toString());
+    }
+    // deepest first: an inaccessible directory's entries can no longer be changed
+    chmod("---------", abc);
+    chmod("r-xr-xr-x", xyz, ab);
+    chmod("---------", xy, a);
+    chmod("r-xr-xr-x", x);
+    chmod("---------", root.resolve("n_0"));
+    chmod("r-xr-xr-x", root);
+
+    SafeDelete.deleteTree(root);
+
+    assertThat(temp).isEmptyDirectory();
+  }
+
+  @Test
+  void linksInAnInaccessibleDirectoryAreDeletedAndTheirTargetsKeepTheirModesAndContents()
+      throws Exception {
+    Path outside = temp.resolve("outside");
+    Path precious = file(outside.resolve("precious.txt"), "keep me");
+    Path outsideFile = file(temp.resolve("outside-file.txt"), "keep me too");
+    Path root = temp.resolve("cluster");
+    Path noAccess = Files.createDirectories(root.resolve("n_0/data/no-access"));
+    Files.createSymbolicLink(noAccess.resolve("link-to-dir"), outside);
+    Files.createSymbolicLink(noAccess.resolve("link-to-file"), outsideFile);
+    file(noAccess.resolve("own.txt"), "own");
+    chmod("r--r--r--", precious, outsideFile);
+    chmod("r-x------", outside);
+    chmod("---------", noAccess);
+
+    SafeDelete.deleteTree(root);
+
+    assertThat(root).doesNotExist();
+    assertThat(mode(outside)).isEqualTo("r-x------");
+    assertThat(mode(precious)).isEqualTo("r--r--r--");
+    assertThat(mode(outsideFile)).isEqualTo("r--r--r--");
+    assertThat(precious).hasContent("keep me");
+    assertThat(outsideFile).hasContent("keep me too");
+    chmod("rwx------", outside);
+  }
+
+  @Test
+  void theRootsReadOnlyParentIsLeftAsItIs() throws Exception {
+    assumeFalse(
+        runAsRoot(),
+        "root deletes from a read-only parent without asking: only an ordinary user's deletion"
+            + " meets the parent's mode (.ci/run runs this test as one)");
+    Path parent = Files.createDirectories(temp.resolve("target"));
+    Path root = parent.resolve("cluster");
+    file(root.resolve("n_0/data/x.txt"), "x");
+    chmod("r-xr-xr-x", parent);
+    try {
+      // The contents go; the root itself cannot, and its parent, outside it, is not the cluster's
+      // to change.
+      Throwable thrown = catchThrowable(() -> SafeDelete.deleteTree(root));
+      assertThat(mode(parent)).isEqualTo("r-xr-xr-x");
+      assertThat(thrown).isInstanceOf(AccessDeniedException.class);
+      assertThat(root).isEmptyDirectory();
+    } finally {
+      chmod("rwx------", parent);
+    }
   }
 
   @Test
