@@ -8,7 +8,11 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-/** The last lines of a node's console log, read from the end so a huge log costs nothing. */
+/**
+ * The last lines of a node's console log, read from the end so a huge log costs nothing. Control
+ * characters in the lines are shown visibly ({@link ConsoleText#visible}): a line that starts with a
+ * colour code does not look like the plain text it is not.
+ */
 public final class LogTail {
   private static final int MAX_BYTES = 64 * 1024;
 
@@ -48,7 +52,7 @@ public final class LogTail {
     }
     StringBuilder sb = new StringBuilder();
     for (String line : last) {
-      sb.append("  | ").append(line).append('\n');
+      sb.append("  | ").append(ConsoleText.visible(line)).append('\n');
     }
     return sb.toString();
   }

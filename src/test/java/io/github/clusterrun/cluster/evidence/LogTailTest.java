@@ -44,4 +44,13 @@ class LogTailTest {
     Path empty = Files.createFile(dir.resolve("empty.log"));
     assertThat(LogTail.of(empty, 5)).contains("the console log is empty");
   }
+
+  @Test
+  void controlCharactersAreShownVisibly() throws Exception {
+    // redis-cli leaves ESC[0m at the start of the next line: the tail must not look like plain text.
+    Path log = dir.resolve("console.log");
+    Files.writeString(log, "\u001B[0mReady to accept connections\nbell\u0007\tand tab\u007F\n");
+    assertThat(LogTail.of(log, 5))
+        .isEqualTo("  | ^[[0mReady to accept connections\n  | bell^G\tand tab^?\n");
+  }
 }
