@@ -16,6 +16,8 @@ import io.github.clusterrun.cluster.state.LiveCluster;
 import io.github.clusterrun.cluster.state.LiveClusters;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -24,6 +26,8 @@ import java.util.Optional;
  * fails for test failures ({@code failsafe:verify} does); it fails when a process survives.
  */
 public final class ClusterStopper {
+  private static final int SHUTDOWN_PROBLEM_LINES = 5;
+
   private final StopConfig config;
   private final ClusterLog log;
 
@@ -58,6 +62,11 @@ public final class ClusterStopper {
       return Result.ALREADY_STOPPED;
     }
     ClusterState state = cluster.state();
+    // The evidence is what the logs held when the stop began, not what the nodes print while stopping.
+    Map<String, LogTail.Mark> logMarks = new HashMap<>();
+    for (ClusterState.RecordedNode node : state.nodes()) {
+      logMarks.put(node.name(), LogTail.mark(consoleLog(node)));
+    }
     StopReport report;
     try {
       report = cluster.stop(log);
@@ -74,7 +83,7 @@ public final class ClusterStopper {
 
     TestOutcome outcome = withNodeExits(FailsafeSummaries.read(config.summaryFiles(), state.started()), report);
     if (!outcome.passed()) {
-      showLogTails(state);
+      showLogTails(state, logMarks);
     }
     String artefact = CrashArtefacts.find(dir, config.keepWhen()).orElse(null);
     CleanupDecision decision =
@@ -100,18 +109,32 @@ public final class ClusterStopper {
     return Result.KEPT;
   }
 
-  /** The evidence, when the tests did not pass: the last lines of every node's console log. */
-  private void showLogTails(ClusterState state) {
+  /**
+   * The evidence, when the tests did not pass: the last lines of every node's console log before
+   * the stop, then the few warnings and errors the node printed while it stopped.
+   */
+  private void showLogTails(ClusterState state, Map<String, LogTail.Mark> marks) {
     if (config.logTail() <= 0) {
       return;
     }
     for (ClusterState.RecordedNode node : state.nodes()) {
-      Path console = config.clusterDirectory().resolve(node.name()).resolve("logs/console.log");
-      log.info("Last " + config.logTail() + " lines of " + node.name() + "/logs/console.log:");
-      for (String line : LogTail.of(console, config.logTail()).split("\n")) {
+      LogTail.Mark mark = marks.getOrDefault(node.name(), LogTail.mark(consoleLog(node)));
+      log.info("Last " + config.logTail() + " lines of " + node.name() + "/logs/console.log before the stop:");
+      for (String line : mark.tail(config.logTail()).split("\n")) {
         log.info(line);
       }
+      String problems = mark.problemsSince(SHUTDOWN_PROBLEM_LINES);
+      if (!problems.isEmpty()) {
+        log.info("Warnings and errors " + node.name() + " printed while it stopped:");
+        for (String line : problems.split("\n")) {
+          log.info(line);
+        }
+      }
     }
+  }
+
+  private Path consoleLog(ClusterState.RecordedNode node) {
+    return config.clusterDirectory().resolve(node.name()).resolve("logs/console.log");
   }
 
   /** A node that exited on its own before the stop means the tests cannot be trusted to have passed. */
