@@ -102,6 +102,7 @@ public final class ClusterStarter {
     try (ReadinessWaiter waiter = new ReadinessWaiter(config.readiness().timeout(), ready)) {
       for (NodeLayout node : nodes) {
         Process process;
+        long launched = System.nanoTime(); // "ready in" counts from here, not from the watch
         try {
           process = launcher.launch(node);
         } catch (IOException e) {
@@ -112,7 +113,7 @@ public final class ClusterStarter {
           throw new ClusterException("The build is exiting; the cluster in " + dir + " was stopped.");
         }
         processes.put(node.name(), process);
-        waiter.watch(new ReadinessWaiter.Target(node.name(), process, probes.get(node.name())));
+        waiter.watch(new ReadinessWaiter.Target(node.name(), process, probes.get(node.name()), launched));
       }
       try {
         // The marks recorded before the launch find every process already; now the pids too.
