@@ -1,6 +1,6 @@
 def check = evaluate(new File(basedir, '../../../src/it/verify-lib.groovy'))
-check.has('Last 5 lines of n_0/logs/console.log:')
-check.has('Last 5 lines of n_1/logs/console.log:')
+check.has('Last 5 lines of n_0/logs/console.log before the stop:')
+check.has('Last 5 lines of n_1/logs/console.log before the stop:')
 check.has('  | evidence line of n_0')
 check.has('  | evidence line of n_1')
 def tail = check.log.indexOf('Last 5 lines of n_0'), kept = check.log.indexOf('Kept target/cluster: 1 failure')

@@ -203,7 +203,9 @@ public final class ClusterConfigBuilder {
     for (String argument : arguments) {
       if (argument == null) {
         throw new ConfigException(
-            "arguments", "has an empty <argument>", "remove it or give it a value");
+            "arguments",
+            "has an empty <argument>",
+            "write <argument>@{empty}</argument> for an empty argument, or remove it");
       }
       Placeholders.check("arguments", argument, portNames);
     }

@@ -29,6 +29,13 @@ public final class Placeholders {
           "cluster.dir",
           "cluster.hosts");
 
+  /**
+   * {@code @{empty}}: the empty string. Maven gives null for an empty element, so {@code
+   * <argument></argument>} cannot say "an empty argument" ({@code redis-server --save ""}); {@code
+   * <argument>@{empty}</argument>} does.
+   */
+  public static final String EMPTY = "empty";
+
   private final Map<String, String> values;
 
   private Placeholders(Map<String, String> values) {
@@ -41,6 +48,7 @@ public final class Placeholders {
     for (String port : portNames) {
       names.add("node.port." + port);
     }
+    names.add(EMPTY);
     return names;
   }
 
@@ -86,7 +94,9 @@ public final class Placeholders {
 
   /** The values for one node. */
   public static Placeholders forNode(Map<String, String> values) {
-    return new Placeholders(new LinkedHashMap<>(values));
+    Map<String, String> all = new LinkedHashMap<>(values);
+    all.put(EMPTY, "");
+    return new Placeholders(all);
   }
 
   /** Replaces every placeholder of {@code template}; names were checked when the config was built. */

@@ -1,5 +1,6 @@
 package io.github.clusterrun.cluster.readiness;
 
+import io.github.clusterrun.cluster.evidence.ConsoleText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,7 +12,10 @@ import java.util.regex.Pattern;
 
 /**
  * Holds once a line of the node's console log matches a regular expression. Reads only what was
- * appended since the last check, so a check costs one {@code read} however large the log grows.
+ * appended since the last check, so a check costs one {@code read} however large the log grows. A
+ * line is matched as a terminal shows it, without its escape sequences ({@link
+ * ConsoleText#withoutEscapes}): {@code redis-cli} leaves {@code ESC[0m} at the start of the next
+ * line, and {@code ^Ready} must still match it.
  */
 public final class LogProbe implements Probe {
   private static final int MAX_PARTIAL_LINE = 64 * 1024;
@@ -47,7 +51,7 @@ public final class LogProbe implements Probe {
         buffer.clear();
       }
       // A last line without its newline yet still counts: some nodes print a prompt.
-      if (pattern.matcher(partial).find()) {
+      if (matches(partial)) {
         return true;
       }
       lastFailure = "no line matched yet";
@@ -65,7 +69,7 @@ public final class LogProbe implements Probe {
     for (int i = 0; i < chunk.length(); i++) {
       char c = chunk.charAt(i);
       if (c == '\n') {
-        if (pattern.matcher(partial).find()) {
+        if (matches(partial)) {
           return true;
         }
         partial.setLength(0);
@@ -74,6 +78,10 @@ public final class LogProbe implements Probe {
       }
     }
     return false;
+  }
+
+  private boolean matches(CharSequence line) {
+    return pattern.matcher(ConsoleText.withoutEscapes(line)).find();
   }
 
   @Override

@@ -31,11 +31,22 @@ public final class ReadinessWaiter implements AutoCloseable {
     final String name;
     final Process process;
     final List<Probe> probes;
+    final long launchedNanos;
 
+    /** A node launched just now: its time counts from this call. */
     public Target(String name, Process process, List<Probe> probes) {
+      this(name, process, probes, System.nanoTime());
+    }
+
+    /**
+     * A node launched at {@code launchedNanos} ({@link System#nanoTime}, taken just before the
+     * launch): its ready time and its timeout count from then, however late it is watched.
+     */
+    public Target(String name, Process process, List<Probe> probes, long launchedNanos) {
       this.name = name;
       this.process = process;
       this.probes = List.copyOf(probes);
+      this.launchedNanos = launchedNanos;
     }
   }
 
@@ -100,9 +111,14 @@ public final class ReadinessWaiter implements AutoCloseable {
     }
   }
 
-  /** Starts watching a node that was just launched: its time and its timeout count from now. */
+  /**
+   * Starts watching a node: its time and its timeout count from its launch ({@link
+   * Target#launchedNanos}), not from now. Between the launch and this call there can be enough
+   * (recording the node, loading classes on the first call, other nodes' launches) for a fast node
+   * to be ready already; timed from here, it would be "ready in 0 ms".
+   */
   public synchronized void watch(Target target) {
-    long begin = System.nanoTime();
+    long begin = target.launchedNanos;
     Watched w = new Watched(target, begin + timeout.toNanos());
     watched.add(w);
     AtomicBoolean claimed = new AtomicBoolean();

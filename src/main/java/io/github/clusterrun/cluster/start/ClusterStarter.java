@@ -117,6 +117,7 @@ public final class ClusterStarter {
     try (ReadinessWaiter waiter = new ReadinessWaiter(config.readiness().timeout(), ready)) {
       for (Node node : planned) {
         Process process;
+        long launched = System.nanoTime(); // "ready in" counts from here, not from the watch
         try {
           process = launcher.launch(node, layout.consoleLog(node.name()));
         } catch (IOException e) {
@@ -126,7 +127,7 @@ public final class ClusterStarter {
           process.destroyForcibly();
           throw new ClusterException("The build is exiting; the cluster in " + dir + " was stopped.");
         }
-        waiter.watch(new ReadinessWaiter.Target(node.name(), process, probes.get(node.name())));
+        waiter.watch(new ReadinessWaiter.Target(node.name(), process, probes.get(node.name()), launched));
       }
       try {
         // The marks recorded before the launch find every process already; now the pids too.
@@ -202,6 +203,9 @@ public final class ClusterStarter {
 
   /** Stops every node (keeping the directories) and builds the error for a node that failed. */
   private ClusterException failStart(Cluster cluster, Node node, String why) {
+    // The evidence is the log as it was when the start failed, not what the stop made it print.
+    Path console = cluster.layout().consoleLog(node.name());
+    LogTail.Mark mark = LogTail.mark(console);
     String stopped;
     try {
       StopReport report = confirmedStop.stop(cluster, log);
@@ -212,7 +216,6 @@ public final class ClusterStarter {
     } catch (ClusterException e) {
       stopped = "Stopping the other nodes failed: " + e.getMessage();
     }
-    Path console = cluster.layout().consoleLog(node.name());
     String message =
         "Cluster start failed: "
             + (why.startsWith("node ") ? why : "node " + node.name() + " " + why)
@@ -221,7 +224,7 @@ public final class ClusterStarter {
             + "\nLast lines of "
             + console
             + ":\n"
-            + LogTail.of(console, FAILURE_TAIL_LINES)
+            + mark.tail(FAILURE_TAIL_LINES)
             + stopped;
     return new ClusterException(message);
   }

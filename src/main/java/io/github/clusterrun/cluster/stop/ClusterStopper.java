@@ -16,6 +16,8 @@ import io.github.clusterrun.cluster.outcome.FailsafeSummaries;
 import io.github.clusterrun.cluster.outcome.TestOutcome;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -24,6 +26,8 @@ import java.util.Optional;
  * fails for test failures ({@code failsafe:verify} does); it fails when a process survives.
  */
 public final class ClusterStopper {
+  private static final int SHUTDOWN_PROBLEM_LINES = 5;
+
   private final StopConfig config;
   private final ConfirmedStop confirmedStop;
   private final ClusterLog log;
@@ -54,6 +58,11 @@ public final class ClusterStopper {
       log.info("The cluster in " + config.displayDirectory() + " is already stopped.");
       return Result.ALREADY_STOPPED;
     }
+    // The evidence is what the logs held when the stop began, not what the nodes print while stopping.
+    Map<String, LogTail.Mark> logMarks = new HashMap<>();
+    for (Node node : cluster.nodes()) {
+      logMarks.put(node.name(), LogTail.mark(cluster.layout().consoleLog(node.name())));
+    }
     StopReport report = confirmedStop.stop(cluster, log);
     for (NodeStop node : report.nodes()) {
       log.info("  " + node.describe());
@@ -65,7 +74,7 @@ public final class ClusterStopper {
 
     TestOutcome outcome = withNodeExits(FailsafeSummaries.read(config.summaryFiles(), cluster.started()), report);
     if (!outcome.passed()) {
-      showLogTails(cluster);
+      showLogTails(cluster, logMarks);
     }
     String artefact = CrashArtefacts.find(dir, config.keepWhen()).orElse(null);
     CleanupDecision decision =
@@ -92,19 +101,32 @@ public final class ClusterStopper {
     return Result.KEPT;
   }
 
-  /** The evidence, when the tests did not pass: the last lines of every node's console log. */
-  private void showLogTails(Cluster cluster) {
+  /**
+   * The evidence, when the tests did not pass: the last lines of every node's console log before
+   * the stop, then the few warnings and errors the node printed while it stopped.
+   */
+  private void showLogTails(Cluster cluster, Map<String, LogTail.Mark> marks) {
     if (config.logTail() <= 0) {
       return;
     }
     for (Node node : cluster.nodes()) {
       Path console = cluster.layout().consoleLog(node.name());
-      log.info("Last " + config.logTail() + " lines of " + cluster.directory().relativize(console) + ":");
-      for (String line : LogTail.of(console, config.logTail()).split("\n")) {
+      LogTail.Mark mark = marks.getOrDefault(node.name(), LogTail.mark(console));
+      log.info(
+          "Last " + config.logTail() + " lines of " + cluster.directory().relativize(console) + " before the stop:");
+      for (String line : mark.tail(config.logTail()).split("\n")) {
         log.info(line);
+      }
+      String problems = mark.problemsSince(SHUTDOWN_PROBLEM_LINES);
+      if (!problems.isEmpty()) {
+        log.info("Warnings and errors " + node.name() + " printed while it stopped:");
+        for (String line : problems.split("\n")) {
+          log.info(line);
+        }
       }
     }
   }
+
 
   /** A node that exited on its own before the stop means the tests cannot be trusted to have passed. */
   private static TestOutcome withNodeExits(TestOutcome outcome, StopReport report) {

@@ -172,7 +172,7 @@ class ClusterConfigBuilderTest {
         .hasMessageContaining(
             "@{node.index}, @{node.name}, @{node.dir}, @{node.dataDir}, @{node.logDir},"
                 + " @{node.tmpDir}, @{node.port}, @{cluster.dir}, @{cluster.hosts},"
-                + " @{node.port.http}");
+                + " @{node.port.http}, @{empty}");
   }
 
   @Test
@@ -215,7 +215,19 @@ class ClusterConfigBuilderTest {
   void nullArgument() {
     List<String> arguments = new java.util.ArrayList<>();
     arguments.add(null);
-    assertRejected(valid().arguments(arguments), "arguments").hasMessageContaining("empty <argument>");
+    assertRejected(valid().arguments(arguments), "arguments")
+        .hasMessageContaining("empty <argument>")
+        .hasMessageContaining("write <argument>@{empty}</argument> for an empty argument");
+  }
+
+  @Test
+  void theEmptyPlaceholderIsAnEmptyArgument() throws Exception {
+    // redis-server --save "": Maven gives null for <argument></argument>, so @{empty} says it.
+    ClusterConfig config = valid().arguments(List.of("--save", "@{empty}", "--dir=@{empty}x")).build();
+    Placeholders values = Placeholders.forNode(Map.of("node.name", "n_0"));
+    assertThat(config.arguments()).containsExactly("--save", "@{empty}", "--dir=@{empty}x");
+    assertThat(config.arguments()).extracting(values::resolve).containsExactly("--save", "", "--dir=x");
+    assertThat("ab").matches(values.resolveInRegex("a@{empty}b"));
   }
 
   @Test

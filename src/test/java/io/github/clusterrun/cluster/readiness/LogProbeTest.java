@@ -96,4 +96,34 @@ class LogProbeTest {
     Files.writeString(log, "READY\n");
     assertThat(probe.check()).isTrue();
   }
+
+  @Test
+  void aLineIsMatchedWithoutItsTerminalEscapes() throws Exception {
+    // redis-cli leaves ESC[0m (reset colours) at the start of the line that follows its output.
+    Path log = dir.resolve("console.log");
+    LogProbe probe = new LogProbe(log, Pattern.compile("^Ready to accept connections$"));
+    append(log, "\u001B[0mReady to accept connections\n");
+    assertThat(probe.check()).isTrue();
+  }
+
+  @Test
+  void everyKindOfEscapeSequenceIsIgnored() throws Exception {
+    Path log = dir.resolve("console.log");
+    LogProbe probe = new LogProbe(log, Pattern.compile("^node n_0 is up$"));
+    // CSI with parameters, OSC window titles ended by BEL and by ST, charset selection, keypad
+    // mode, and a colour split across two writes (and two checks).
+    append(log, "\u001B]0;title\u0007\u001B[1;32mnode\u001B[0m n_0\u001B]2;t\u001B\\ \u001B(Bis\u001B= \u001B[3");
+    assertThat(probe.check()).isFalse();
+    append(log, "8;5;10mup\u001B[m\n");
+    assertThat(probe.check()).isTrue();
+  }
+
+  @Test
+  void textAroundAnEscapeIsNotJoinedIntoAMatchThatIsNotThere() throws Exception {
+    Path log = dir.resolve("console.log");
+    LogProbe probe = new LogProbe(log, Pattern.compile("Ready"));
+    append(log, "Rea\u001B[0m\n");
+    append(log, "dy\n");
+    assertThat(probe.check()).isFalse();
+  }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.github.clusterrun.cluster.testing.Await;
 import io.github.clusterrun.cluster.testing.Procs;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,5 +137,37 @@ class ReadinessWaiterTest {
           .hasMessageContaining("exit code 7");
       assertThat(readyNodes).isEmpty();
     }
+  }
+
+  @Test
+  void theReadyTimeCountsFromTheLaunchEvenWhenTheWatchComesLate() throws Exception {
+    // A node that needs a tcp and a log probe, and holds both only 300 ms after its launch. The
+    // caller gets to watch it only once it is up (a fast node and a slow first watch): timed from
+    // the watch, it was "ready in 0 ms".
+    int port = TcpProbeTest.freePort();
+    long launched = System.nanoTime();
+    Process n0 =
+        Procs.startMarked(
+            clusterId,
+            "n_0",
+            dir,
+            Procs.testNodeCommand("--delay-ms=300", "--port=" + port, "--ready-line=n_0 up"));
+    List<Probe> probes =
+        List.of(TcpProbe.parse(Integer.toString(port)), new LogProbe(dir.resolve("n_0.out"), Pattern.compile("^n_0 up$")));
+    Await.until("n_0 to be up", () -> probes.stream().allMatch(Probe::check), Duration.ofSeconds(30));
+    List<Duration> took = new CopyOnWriteArrayList<>();
+
+    try (ReadinessWaiter waiter = new ReadinessWaiter(Duration.ofSeconds(30), (name, t) -> took.add(t))) {
+      waiter.watch(
+          new ReadinessWaiter.Target(
+              "n_0",
+              n0,
+              List.of(TcpProbe.parse(Integer.toString(port)), new LogProbe(dir.resolve("n_0.out"), Pattern.compile("^n_0 up$"))),
+              launched));
+      waiter.await();
+    }
+
+    assertThat(took).hasSize(1);
+    assertThat(took.get(0)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
   }
 }

@@ -381,6 +381,21 @@ class ClusterStarterTest {
   }
 
   @Test
+  void anEmptyPlaceholderArgumentReachesTheNodeAsAnEmptyArgument() throws Exception {
+    // sh -c SCRIPT sh "" x: the node prints each of its arguments in brackets.
+    ClusterConfig config =
+        shNodes("printf 'argc=%s' \"$#\"; for a in \"$@\"; do printf ' [%s]' \"$a\"; done; echo; exec sleep 600")
+            .arguments(List.of("sh", "@{empty}", "x"))
+            .readiness(new Readiness(null, null, "^argc=.*\\[x]", Duration.ofSeconds(10)))
+            .build();
+
+    Cluster cluster = new ClusterStarter(config, ExitGuard.jvm(), Platform.current(), log).start();
+
+    assertThat(Files.readString(clusterDir.resolve("n_0/logs/console.log"))).startsWith("argc=2 [] [x]");
+    assertThat(confirmedStop().stop(cluster, log).confirmed()).isTrue();
+  }
+
+  @Test
   void aWorkingDirectoryIsResolvedPerNode() throws Exception {
     ClusterConfig config =
         shNodes("pwd; exec sleep 600").workingDirectory("@{node.dataDir}").nodes(2).build();
