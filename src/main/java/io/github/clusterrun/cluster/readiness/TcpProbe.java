@@ -10,11 +10,19 @@ public final class TcpProbe implements Probe {
 
   private final String host;
   private final int port;
+  /** The local port to connect from; 0 lets the system choose, a test may force one. */
+  private final int sourcePort;
   private volatile String lastFailure = "";
 
   public TcpProbe(String host, int port) {
+    this(host, port, 0);
+  }
+
+  /** A probe that connects from {@code sourcePort}, as if the system had chosen it (tests). */
+  TcpProbe(String host, int port, int sourcePort) {
     this.host = host;
     this.port = port;
+    this.sourcePort = sourcePort;
   }
 
   /** Parses {@code port} or {@code host:port}; a bare port means 127.0.0.1. */
@@ -29,6 +37,9 @@ public final class TcpProbe implements Probe {
   @Override
   public boolean check() {
     try (Socket socket = new Socket()) {
+      if (sourcePort != 0) {
+        socket.bind(new InetSocketAddress(sourcePort));
+      }
       socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
       return true;
     } catch (IOException e) {
