@@ -34,7 +34,7 @@ public final class PortAllocator {
           socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
         } catch (IOException e) {
           throw new PortInUseException(
-              "n_" + i, names.get(k), port, PortHolder.describe(port).orElse(null));
+              "n_" + i, names.get(k), port, PortHolder.find(port).orElse(null));
         }
         ports.put(names.get(k), port);
       }
@@ -43,11 +43,11 @@ public final class PortAllocator {
     return result;
   }
 
-  /** A fixed port that another process holds. */
+  /** A fixed port that another process, or a connection on its way out, holds. */
   public static final class PortInUseException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    PortInUseException(String node, String name, int port, String holder) {
+    PortInUseException(String node, String name, int port, PortHolder.Holder holder) {
       super(
           "<basePort> gives "
               + node
@@ -56,8 +56,12 @@ public final class PortAllocator {
               + "' = "
               + port
               + ", which is in use"
-              + (holder == null ? "" : " by " + holder)
-              + ". Fix: stop that process, or choose another <basePort> (-Dcluster.basePort=...)"
+              + (holder == null ? "" : " by " + holder.description())
+              + ". Fix: "
+              + (holder == null
+                  ? "stop the program that holds it"
+                  : holder.isProcess() ? "stop that process" : "build again once it is released")
+              + ", or choose another <basePort> (-Dcluster.basePort=...)"
               + " or leave it out for free ports");
     }
   }
