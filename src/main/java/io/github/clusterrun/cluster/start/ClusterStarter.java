@@ -143,6 +143,8 @@ public final class ClusterStarter {
     if (config.basePort() == null) {
       ports = PortAllocator.allocate(config.nodes(), config.ports());
     } else {
+      PortAllocator.ephemeralRangeWarning(config.basePort(), config.nodes(), config.ports())
+          .ifPresent(log::warn);
       try {
         ports = PortAllocator.fixed(config.basePort(), config.nodes(), config.ports());
       } catch (PortAllocator.PortInUseException e) {
