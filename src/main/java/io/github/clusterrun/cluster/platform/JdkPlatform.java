@@ -53,7 +53,7 @@ final class JdkPlatform implements Platform {
   }
 
   @Override
-  public Optional<String> portHolder(int port) {
+  public Optional<PortHolder.Holder> portHolder(int port) {
     return Optional.empty();
   }
 

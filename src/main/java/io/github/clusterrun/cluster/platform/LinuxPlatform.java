@@ -223,8 +223,8 @@ final class LinuxPlatform implements Platform {
   }
 
   @Override
-  public Optional<String> portHolder(int port) {
-    return PortHolder.describe(PROC, port, this);
+  public Optional<PortHolder.Holder> portHolder(int port) {
+    return PortHolder.find(port);
   }
 
   @Override

@@ -92,8 +92,16 @@ public interface Platform {
   /** Kernel-enforced containment of node families, where the platform has one. */
   Optional<Containment> containment();
 
-  /** Who holds a TCP port on this machine ("pid 1234 (python3 -m http.server)"), where it can tell. */
-  Optional<String> portHolder(int port);
+  /**
+   * What holds a TCP port on this machine: a process ("pid 1234 (python3 -m http.server)"), or a
+   * connection no process owns any more (TIME-WAIT), where it can tell.
+   */
+  Optional<PortHolder.Holder> portHolder(int port);
+
+  /** The range the system takes the source ports of outgoing connections from, where known. */
+  default Optional<EphemeralRange> ephemeralRange() {
+    return EphemeralRange.system();
+  }
 
   /**
    * {@code command} made to run detached from the terminal (a session of its own), so that Ctrl-C

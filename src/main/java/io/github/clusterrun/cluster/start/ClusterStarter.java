@@ -180,6 +180,8 @@ public final class ClusterStarter {
     if (config.basePort() == null) {
       return PortAllocator.allocate(config.nodes(), config.ports());
     }
+    PortAllocator.ephemeralRangeWarning(config.basePort(), config.nodes(), config.ports(), platform)
+        .ifPresent(log::warn);
     return PortAllocator.fixed(config.basePort(), config.nodes(), config.ports(), platform);
   }
 

@@ -2,7 +2,10 @@ package io.github.clusterrun.cluster.start;
 
 import io.github.clusterrun.cluster.ClusterException;
 import io.github.clusterrun.cluster.model.ClusterLayout;
+import io.github.clusterrun.cluster.platform.EphemeralRange;
 import io.github.clusterrun.cluster.platform.Platform;
+import io.github.clusterrun.cluster.platform.PortHolder;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -11,11 +14,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Allocates the nodes' ports on 127.0.0.1: free ones that the system picks (bind to port 0, every
  * socket held open until all are picked, so no two nodes get the same port), or fixed ones from a
- * base port (node i's port k = base + i * number of ports + k), each checked to be free.
+ * base port (node i's port k = base + i * number of ports + k), each checked to be free. Fixed
+ * ports inside the system's ephemeral range get a warning ({@link #ephemeralRangeWarning}).
  */
 public final class PortAllocator {
   private PortAllocator() {}
@@ -46,11 +51,11 @@ public final class PortAllocator {
     return result;
   }
 
-  /** A fixed port that another process holds. */
+  /** A fixed port that another process, or a connection on its way out, holds. */
   public static final class PortInUseException extends ClusterException {
     private static final long serialVersionUID = 1L;
 
-    PortInUseException(String node, String name, int port, String holder) {
+    PortInUseException(String node, String name, int port, PortHolder.Holder holder) {
       super(
           "<basePort> gives "
               + node
@@ -59,10 +64,74 @@ public final class PortAllocator {
               + "' = "
               + port
               + ", which is in use"
-              + (holder == null ? "" : " by " + holder)
-              + ". Fix: stop that process, or choose another <basePort> (-Dcluster.basePort=...)"
+              + (holder == null ? "" : " by " + holder.description())
+              + ". Fix: "
+              + (holder == null
+                  ? "stop the program that holds it"
+                  : holder.isProcess() ? "stop that process" : "build again once it is released")
+              + ", or choose another <basePort> (-Dcluster.basePort=...)"
               + " or leave it out for free ports");
     }
+  }
+
+  /**
+   * The warning for fixed ports inside the system's ephemeral port range, from which it takes the
+   * source port of every outgoing connection: any program's connection (a readiness probe's too) can
+   * take a node's port before the node binds it. Empty when every port lies outside the range, or
+   * the range is unknown here.
+   */
+  public static Optional<String> ephemeralRangeWarning(
+      int basePort, int nodes, List<String> names, Platform platform) {
+    return platform
+        .ephemeralRange()
+        .flatMap(range -> ephemeralRangeWarning(basePort, nodes * names.size(), range));
+  }
+
+  static Optional<String> ephemeralRangeWarning(int basePort, int count, EphemeralRange range) {
+    int last = basePort + count - 1;
+    int firstGiven = -1;
+    int lastGiven = -1;
+    for (int port = basePort; port <= last; port++) {
+      if (range.givesOut(port)) {
+        firstGiven = firstGiven < 0 ? port : firstGiven;
+        lastGiven = port;
+      }
+    }
+    if (firstGiven < 0) {
+      return Optional.empty();
+    }
+    String inside =
+        firstGiven == basePort && lastGiven == last
+            ? "puts the nodes' ports " + span(basePort, last)
+            : "puts ports " + span(firstGiven, lastGiven) + " of the nodes' ports " + span(basePort, last);
+    String choice;
+    if (20000 + count - 1 < range.first) {
+      choice = "a <basePort> below the range, e.g. 20000 (from 1024 up to " + (range.first - count) + ")";
+    } else if (1024 + count - 1 < range.first) {
+      choice = "a <basePort> below the range (from 1024 up to " + (range.first - count) + ")";
+    } else if (range.last + count <= 65535) {
+      choice = "a <basePort> above the range (from " + (range.last + 1) + ")";
+    } else {
+      choice = null;
+    }
+    return Optional.of(
+        "<basePort> "
+            + basePort
+            + " "
+            + inside
+            + " inside the ephemeral port range "
+            + span(range.first, range.last)
+            + " ("
+            + range.source
+            + "), from which the system takes the source port of outgoing connections:"
+            + " any program's connection can hold a node's port when the node binds it"
+            + " (Address already in use). Fix: "
+            + (choice == null ? "" : "choose " + choice + ", or ")
+            + "leave <basePort> out for free ports");
+  }
+
+  private static String span(int first, int last) {
+    return first == last ? Integer.toString(first) : first + "-" + last;
   }
 
   /** For each node, its port names mapped to free ports. */

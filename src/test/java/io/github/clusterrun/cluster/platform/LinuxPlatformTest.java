@@ -153,7 +153,11 @@ class LinuxPlatformTest {
   void namesTheHolderOfAListeningPort() throws Exception {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       assertThat(linux.portHolder(socket.getLocalPort()))
-          .hasValueSatisfying(h -> assertThat(h).startsWith("pid " + ProcessHandle.current().pid() + " ("));
+          .hasValueSatisfying(
+              h -> {
+                assertThat(h.description()).startsWith("pid " + ProcessHandle.current().pid() + " (");
+                assertThat(h.isProcess()).isTrue();
+              });
     }
   }
 
