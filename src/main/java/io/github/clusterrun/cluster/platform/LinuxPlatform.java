@@ -240,65 +240,30 @@ final class LinuxPlatform implements Platform {
 
   /**
    * One small {@code /bin/sh} process (no JVM): it reads its stdin until end-of-file, then finds the
-   * marked processes in {@code /proc/<pid>/environ} and the node groups' processes, sends SIGTERM,
-   * waits up to the grace period, then kills every node group at once ({@code cgroup.kill}), stops
-   * every marked process and its process group (SIGSTOP: a stopped process cannot fork) until none
-   * runs, kills them all, repeats until none is left, removes the groups and exits. Three empty
-   * scans prove no marked process is left: a process between fork and exec can hide from one; a
-   * group's own count proves the rest.
+   * marked processes in {@code /proc/<pid>/environ} and whether the nodes' cgroups still hold a
+   * process, sends SIGTERM, waits up to the grace period, then kills every node cgroup at once
+   * ({@code cgroup.kill}) and stops (SIGSTOP: it cannot fork any more) and kills every marked
+   * process it finds, until none is left; it removes the cgroups and exits. Three empty scans prove
+   * no marked process is left (a process between fork and exec can hide from one); a cgroup's own
+   * {@code populated 0} proves the rest. It stays as light as a shell loop can be: it runs when the
+   * machine may be at its busiest.
    */
   static final String WATCHDOG_SCRIPT =
       String.join(
           "\n",
-          "var=$1; prefix=$2; grace=$3; cg=$4; pg=$5; G=",
+          "var=$1; prefix=$2; grace=$3; cg=$4",
           "while read -r _; do :; done",
-          // "pid group" of every marked process, the newest first and each group read the moment its
-          // mark is (unbuffered): a process forking faster than the scan is soon gone.
-          "scan() { grep --line-buffered -lsz \"^$var=$prefix\""
-              + " $(ls -d /proc/[0-9]* 2>/dev/null | sort -t/ -k3 -rn | sed 's#$#/environ#') 2>/dev/null"
-              + " | sed -u -n 's#^/proc/\\([0-9]*\\)/environ$#\\1#p'"
-              + " | while read -r x; do echo \"$x $(sed -n 's/.*) [A-Za-z] [0-9]* \\([0-9]*\\) .*/\\1/p'"
-              + " /proc/$x/stat 2>/dev/null)\"; done; }",
-          // Of the groups seen ($1: "pid group" lines), those that hold no unmarked process: they
-          // may be signalled whole (the kernel signals a group atomically, forks included).
-          "groups() { [ \"$pg\" = 1 ] && [ -n \"$1\" ] || return 0",
-          "  cand=$(printf '%s\\n' \"$1\" | while read -r x y; do [ -n \"$y\" ] && echo \"$y\"; done | sort -u)",
-          "  all=$(cat /proc/[0-9]*/stat 2>/dev/null"
-              + " | sed -n 's/^\\([0-9]*\\) .*) \\([A-Za-z]\\) [0-9]* \\([0-9]*\\) .*/\\1 \\2 \\3/p')",
-          "  for g in $cand; do [ \"$g\" -gt 1 ] || continue; ok=1",
-          "    for x in $(printf '%s\\n' \"$all\" | sed -n \"s/^\\([0-9]*\\) [^ZX] $g\\$/\\1/p\"); do",
-          // Unmarked is known only of a readable, non-empty environment (it is empty during execve).
-          "      grep -qsz \"^$var=$prefix\" /proc/$x/environ"
-              + " || { [ -n \"$(head -c 1 /proc/$x/environ 2>/dev/null | tr -d '\\0')\" ] && ok=0; }; done",
-          "    [ $ok = 1 ] && echo \"-$g\"",
-          "  done; }",
+          "pids() { grep -lsz \"^$var=$prefix\" /proc/[0-9]*/environ | sed -n 's#^/proc/\\([0-9]*\\)/environ$#\\1#p'; }",
           "populated() { [ -n \"$cg\" ] && grep -qs '^populated 1' \"$cg\"/*/cgroup.events; }",
-          "running() { for x in $p; do s=$(sed -n 's/.*) \\([A-Za-z]\\) .*/\\1/p' /proc/$x/stat 2>/dev/null);"
-              + " case \"$s\" in ''|T|t|Z|X) ;; *) return 0;; esac; done; return 1; }",
-          "see() { s=$(scan); p=$(printf '%s\\n' \"$s\" | cut -d' ' -f1); G=$(printf '%s\\n' $G $(groups \"$s\") | sort -u); }",
-          // Whether a group of the families still holds a live process (a zombie is none).
-          "grouped() { [ -n \"$G\" ] || return 1; pat=$(echo $G | sed 's/-//g; s/ /\\\\|/g');"
-              + " cat /proc/[0-9]*/stat 2>/dev/null | grep -q \"^[0-9]* (.*) [^ZX] [0-9]* \\($pat\\) \"; }",
-          // Three empty scans in a row, an empty containment group and no live process in the
-          // process groups the families were seen in.
-          "live() { for _ in 1 2 3; do see; { [ -n \"$p\" ] || populated || grouped; } && return 0;"
-              + " sleep 0.02; done; return 1; }",
-          // Last, SIGKILL to every process group a marked process was seen in: a process forking
-          // faster than the scans cannot hide from its group (zombies, which some inits never reap,
-          // keep a group's id taken, so it cannot have been reused).
-          "finish() { [ -n \"$G\" ] && kill -s KILL -- $G 2>/dev/null;"
-              + " [ -n \"$cg\" ] && rmdir \"$cg\"/*/ \"$cg\" 2>/dev/null; exit 0; }",
+          "live() { for _ in 1 2 3; do p=$(pids); { [ -n \"$p\" ] || populated; } && return 0; sleep 0.02; done;"
+              + " return 1; }",
+          "finish() { [ -n \"$cg\" ] && rmdir \"$cg\"/*/ \"$cg\" 2>/dev/null; exit 0; }",
           "live || finish",
           "kill -s TERM -- $p 2>/dev/null",
           "i=0; while [ $i -lt $((grace * 10)) ]; do live || finish; sleep 0.1; i=$((i + 1)); done",
-          // Freeze, then kill: the groups at once, the rest stopped (it cannot fork) until none runs.
           "while live; do",
           "  [ -n \"$cg\" ] && for f in \"$cg\"/*/cgroup.kill; do echo 1 > \"$f\"; done 2>/dev/null",
-          // Stop what the last scan found at once (a process stops only between system calls, so a
-          // stopped one shows its mark), then rescan until none found is running.
-          "  n=0; while [ -n \"$p\" ] && [ $n -lt 20 ]; do kill -s STOP -- $p $G 2>/dev/null; see;"
-              + " running || break; n=$((n + 1)); done",
-          "  see; kill -s KILL -- $p $G 2>/dev/null",
+          "  if [ -n \"$p\" ]; then kill -s STOP -- $p 2>/dev/null; kill -s KILL -- $p 2>/dev/null; fi",
           "  sleep 0.05",
           "done",
           "finish",
@@ -319,9 +284,6 @@ final class LinuxPlatform implements Platform {
     command.add(valuePrefix);
     command.add(Long.toString(Math.max(0, graceSeconds)));
     command.add(clusterGroup == null ? "" : clusterGroup.toString());
-    // Process groups of marked processes hold only family members when every node has a session
-    // of its own; without setsid a node shares Maven's group, which must never be signalled.
-    command.add(Files.isExecutable(SETSID) ? "1" : "0");
     return Optional.of(detached(command));
   }
 
