@@ -349,11 +349,20 @@ public final class ClusterConfigBuilder {
   }
 
   private static Placeholders sampleValues(List<String> portNames) {
+    return Placeholders.forNode(sampleMap(portNames));
+  }
+
+  private static Map<String, String> sampleMap(List<String> portNames) {
     Map<String, String> values = new HashMap<>();
     for (String name : Placeholders.knownNames(portNames)) {
       values.put(name, name.startsWith("node.port") || name.equals("node.index") ? "1" : "x");
     }
     values.put("cluster.hosts", "127.0.0.1:1");
-    return Placeholders.forNode(values);
+    values.put(Placeholders.NODE_NUMBER, "1");
+    values.put(Placeholders.CLUSTER_SIZE, "1");
+    for (String port : portNames) {
+      values.put(Placeholders.CLUSTER_HOSTS_PREFIX + port, "127.0.0.1:1");
+    }
+    return values;
   }
 }

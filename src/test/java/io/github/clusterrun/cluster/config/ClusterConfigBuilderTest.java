@@ -394,4 +394,18 @@ class ClusterConfigBuilderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("Fix:");
   }
+
+  // ---- Forming a real cluster (0.2) ----
+
+  @Test
+  void theNewPlaceholdersAreKnownEverywhere() throws Exception {
+    ClusterConfig config =
+        minimal()
+            .ports(List.of("client", "quorum"))
+            .arguments(List.of("--id=@{node.number}", "--of=@{cluster.size}", "--peers=@{cluster.hosts.quorum}",
+                "--servers=@{nodes[,]:@{node.number}=127.0.0.1:@{node.port.quorum}}"))
+            .readiness(new Readiness(null, "@{node.port.client}", "@{nodes[ ]:@{node.name}}", Duration.ofSeconds(5)))
+            .build();
+    assertThat(config.arguments()).contains("--id=@{node.number}");
+  }
 }
