@@ -77,6 +77,10 @@ public final class ClusterStarter {
     } catch (IOException e) {
       throw new ClusterException("Cannot prepare the cluster directory " + dir + ": " + e, e);
     }
+    // <files>: written into each node's directory before anything of the node runs.
+    for (int i = 0; i < config.nodes(); i++) {
+      NodeFiles.write(config.files(), layout, i, ports);
+    }
     List<Node> planned = new ArrayList<>();
     for (int i = 0; i < config.nodes(); i++) {
       planned.add(NodeLauncher.plan(config, layout, clusterId, i, ports));
