@@ -26,6 +26,8 @@ public final class ClusterConfig {
   private final String stopInput;
   private final Integer basePort;
   private final PropertyPrefix propertyPrefix;
+  // ---- <files> (0.2) ----
+  private final List<FileTemplate> files;
 
   ClusterConfig(
       StopConfig stop,
@@ -39,7 +41,8 @@ public final class ClusterConfig {
       Duration stopTimeout,
       String stopInput,
       Integer basePort,
-      PropertyPrefix propertyPrefix) {
+      PropertyPrefix propertyPrefix,
+      List<FileTemplate> files) {
     this.stop = stop;
     this.nodes = nodes;
     this.executable = executable;
@@ -52,6 +55,7 @@ public final class ClusterConfig {
     this.stopInput = stopInput;
     this.basePort = basePort;
     this.propertyPrefix = propertyPrefix;
+    this.files = List.copyOf(files);
   }
 
   public static ClusterConfigBuilder builder() {
@@ -134,6 +138,13 @@ public final class ClusterConfig {
     return propertyPrefix;
   }
 
+  // ---- <files> (0.2) ----
+
+  /** The files written into every node's directory before it runs, in POM order. */
+  public List<FileTemplate> files() {
+    return files;
+  }
+
   @Override
   public String toString() {
     return "ClusterConfig{nodes="
@@ -158,6 +169,8 @@ public final class ClusterConfig {
         + basePort
         + ", propertyPrefix="
         + propertyPrefix
+        + ", files="
+        + files
         + ", "
         + stop
         + "}";

@@ -1,16 +1,24 @@
 package io.github.clusterrun.cluster.config;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -44,6 +52,8 @@ public final class ClusterConfigBuilder {
   private String javaExecutable;
   private final List<String> jvmArgs = new ArrayList<>();
   private final List<String> classpath = new ArrayList<>();
+  // ---- <files> (0.2) ----
+  private final List<String[]> files = new ArrayList<>();
 
   ClusterConfigBuilder() {}
 
@@ -167,6 +177,17 @@ public final class ClusterConfigBuilder {
     return this;
   }
 
+  // ---- <files> (0.2) ----
+
+  /**
+   * Adds a {@code <files><file>}: its {@code path} relative to {@code @{node.dir}}, and either a
+   * {@code source} (relative to the project's base directory) or an inline {@code content}.
+   */
+  public ClusterConfigBuilder file(String path, String source, String content) {
+    files.add(new String[] {path, source, content});
+    return this;
+  }
+
   /** The environment whose {@code PATH} resolves a bare executable name; the JVM's by default. */
   public ClusterConfigBuilder pathEnvironment(Map<String, String> env) {
     this.pathEnvironment = env;
@@ -222,6 +243,7 @@ public final class ClusterConfigBuilder {
     Placeholders.check("workingDirectory", workDir, portNames);
 
     checkReadiness(portNames);
+    List<FileTemplate> fileTemplates = checkFiles(base, portNames);
 
     if (stopTimeoutSeconds < 0) {
       throw new ConfigException(
@@ -257,7 +279,8 @@ public final class ClusterConfigBuilder {
         Duration.ofSeconds(stopTimeoutSeconds),
         stopInput == null || stopInput.isEmpty() ? null : stopInput,
         basePort,
-        prefix);
+        prefix,
+        fileTemplates);
   }
 
   /** The {@code java} program for a {@code mainClass} node; its JVM arguments go to {@code command}. */
@@ -349,11 +372,130 @@ public final class ClusterConfigBuilder {
   }
 
   private static Placeholders sampleValues(List<String> portNames) {
+    return Placeholders.forNode(sampleMap(portNames));
+  }
+
+  private static Map<String, String> sampleMap(List<String> portNames) {
     Map<String, String> values = new HashMap<>();
     for (String name : Placeholders.knownNames(portNames)) {
       values.put(name, name.startsWith("node.port") || name.equals("node.index") ? "1" : "x");
     }
     values.put("cluster.hosts", "127.0.0.1:1");
-    return Placeholders.forNode(values);
+    values.put(Placeholders.NODE_NUMBER, "1");
+    values.put(Placeholders.CLUSTER_SIZE, "1");
+    for (String port : portNames) {
+      values.put(Placeholders.CLUSTER_HOSTS_PREFIX + port, "127.0.0.1:1");
+    }
+    return values;
+  }
+
+  // ---- <files> (0.2) ----
+
+  /** A node directory for checking {@code <path>}s: only where a path ends up relative to it counts. */
+  private static final Path SAMPLE_NODE_DIR = Paths.get("/cluster/n_0").toAbsolutePath();
+
+  private List<FileTemplate> checkFiles(Path base, List<String> portNames) throws ConfigException {
+    Map<String, String> pathSample = sampleMap(portNames);
+    pathSample.put("cluster.dir", SAMPLE_NODE_DIR.getParent().toString());
+    pathSample.put("node.dir", SAMPLE_NODE_DIR.toString());
+    pathSample.put("node.dataDir", SAMPLE_NODE_DIR.resolve("data").toString());
+    pathSample.put("node.logDir", SAMPLE_NODE_DIR.resolve("logs").toString());
+    pathSample.put("node.tmpDir", SAMPLE_NODE_DIR.resolve("tmp").toString());
+    Placeholders sample = Placeholders.forNode(pathSample);
+    List<FileTemplate> templates = new ArrayList<>();
+    Set<String> paths = new HashSet<>();
+    for (String[] file : files) {
+      String path = file[0] == null ? null : file[0].trim();
+      String source = file[1] == null || file[1].isBlank() ? null : file[1].trim();
+      String content = file[2];
+      if (path == null || path.isEmpty()) {
+        throw new ConfigException(
+            "files><file><path",
+            "is missing" + (source != null ? " (source " + source + ")" : ""),
+            "give where the file goes, relative to @{node.dir}, e.g. <path>data/myid</path>");
+      }
+      Placeholders.check("files><file><path", path, portNames);
+      if (!insideNodeDir(sample.resolve(path))) {
+        throw new ConfigException(
+            "files><file><path",
+            "is '" + path + "', which is not a file inside the node's directory @{node.dir}",
+            "give a path relative to @{node.dir} that stays inside it: no '..' leading out, no"
+                + " absolute path, e.g. <path>data/myid</path> or <path>conf/zoo.cfg</path>");
+      }
+      if (!paths.add(path)) {
+        throw new ConfigException(
+            "files><file><path", "is '" + path + "' twice", "give each <file> a path of its own");
+      }
+      if (source != null && content != null) {
+        throw new ConfigException(
+            "files><file>",
+            "for '" + path + "' has both <source> and <content>",
+            "keep one: <source> for a template file of the project, <content> for the text inline");
+      }
+      if (source == null && content == null) {
+        throw new ConfigException(
+            "files><file>",
+            "for '" + path + "' has neither <source> nor <content>",
+            "add <source> (a template file of the project, relative to ${project.basedir}) or"
+                + " <content> (the text inline; <content>@{empty}</content> for an empty file)");
+      }
+      if (content != null) {
+        Placeholders.check(
+            "files><file><content", content, portNames, "the <content> of '" + path + "'");
+        templates.add(new FileTemplate(path, content, null));
+      } else {
+        Path template = readableSource(base, path, source);
+        String text;
+        try {
+          text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(template))).toString();
+        } catch (CharacterCodingException e) {
+          throw new ConfigException(
+              "files><file><source",
+              "is '" + source + "', but " + template + " is not UTF-8 text",
+              "give a UTF-8 text file as the template of '" + path + "'");
+        } catch (IOException e) {
+          throw new ConfigException(
+              "files><file><source",
+              "is '" + source + "', but " + template + " cannot be read: " + e.getMessage(),
+              "make the template of '" + path + "' readable");
+        }
+        Placeholders.check("files><file><source", text, portNames, template.toString());
+        templates.add(new FileTemplate(path, text, template));
+      }
+    }
+    return templates;
+  }
+
+  private static boolean insideNodeDir(String path) {
+    try {
+      Path resolved = SAMPLE_NODE_DIR.resolve(path).normalize();
+      return resolved.startsWith(SAMPLE_NODE_DIR) && !resolved.equals(SAMPLE_NODE_DIR);
+    } catch (InvalidPathException e) {
+      return false;
+    }
+  }
+
+  private static Path readableSource(Path base, String path, String source) throws ConfigException {
+    Path file;
+    try {
+      file = base.resolve(source).normalize();
+    } catch (InvalidPathException e) {
+      file = null;
+    }
+    if (file == null || !Files.isRegularFile(file)) {
+      throw new ConfigException(
+          "files><file><source",
+          "is '" + source + "', but " + (file == null ? "that" : file.toString())
+              + (file != null && Files.isDirectory(file) ? " is a directory" : " does not exist"),
+          "give the template of '" + path + "' as a file of the project, relative to"
+              + " ${project.basedir} (" + base + "), e.g. <source>src/test/cluster/" + fileName(path)
+              + "</source>");
+    }
+    return file;
+  }
+
+  private static String fileName(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash < 0 ? path : path.substring(slash + 1);
   }
 }

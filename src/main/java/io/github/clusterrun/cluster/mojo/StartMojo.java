@@ -3,6 +3,7 @@ package io.github.clusterrun.cluster.mojo;
 import io.github.clusterrun.cluster.ClusterException;
 import io.github.clusterrun.cluster.ClusterLog;
 import io.github.clusterrun.cluster.config.ClusterConfig;
+import io.github.clusterrun.cluster.config.ClusterConfigBuilder;
 import io.github.clusterrun.cluster.config.ConfigException;
 import io.github.clusterrun.cluster.config.Readiness;
 import io.github.clusterrun.cluster.start.ClusterStarter;
@@ -157,6 +158,19 @@ public class StartMojo extends AbstractClusterMojo {
   @Parameter(property = "cluster.propertyPrefix", defaultValue = "cluster")
   String propertyPrefix;
 
+  // ---- <files> (0.2) ----
+
+  /**
+   * Files written into every node's directory after its directories are created and before
+   * anything of the node runs: each {@code <file>} has a {@code <path>} relative to {@code
+   * @{node.dir}} and either a {@code <source>} (a template file of the project, relative to {@code
+   * ${project.basedir}}) or an inline {@code <content>}. Placeholders are resolved in the path and
+   * the content, including {@code @{nodes[SEP]:TEMPLATE}}, which repeats a template for every node.
+   *
+   * @since 0.2.0
+   */
+  @Parameter List<NodeFile> files;
+
   @Override
   void run(ClusterLog log) throws ClusterException {
     if (isExternal()) {
@@ -230,7 +244,7 @@ public class StartMojo extends AbstractClusterMojo {
         waitFor == null
             ? Readiness.none()
             : new Readiness(waitFor.http, waitFor.tcp, waitFor.log, Duration.ofSeconds(waitFor.timeout));
-    return ClusterConfig.builder()
+    return withFiles(ClusterConfig.builder())
         .baseDirectory(baseDirectory())
         .clusterDirectory(clusterDirectory == null ? null : clusterDirectory.toPath())
         .nodes(nodes)
@@ -251,5 +265,15 @@ public class StartMojo extends AbstractClusterMojo {
         .basePort(basePort)
         .propertyPrefix(propertyPrefix)
         .build();
+  }
+
+  /** The builder with the {@code <files>} added (0.2). */
+  private ClusterConfigBuilder withFiles(ClusterConfigBuilder builder) {
+    if (files != null) {
+      for (NodeFile file : files) {
+        builder.file(file.path, file.source, file.content);
+      }
+    }
+    return builder;
   }
 }

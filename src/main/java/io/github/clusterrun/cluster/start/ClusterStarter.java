@@ -77,10 +77,13 @@ public final class ClusterStarter {
     } catch (IOException e) {
       throw new ClusterException("Cannot prepare the cluster directory " + dir + ": " + e, e);
     }
-    String hosts = Cluster.hosts(ports);
+    // <files>: written into each node's directory before anything of the node runs.
+    for (int i = 0; i < config.nodes(); i++) {
+      NodeFiles.write(config.files(), layout, i, ports);
+    }
     List<Node> planned = new ArrayList<>();
     for (int i = 0; i < config.nodes(); i++) {
-      planned.add(NodeLauncher.plan(config, layout, clusterId, i, ports.get(i), hosts));
+      planned.add(NodeLauncher.plan(config, layout, clusterId, i, ports));
     }
     planned = contained(clusterId, planned);
     // Recorded before the first launch: the marks find every process even if no pid is recorded.
@@ -102,7 +105,7 @@ public final class ClusterStarter {
 
     Map<String, List<Probe>> probes = new LinkedHashMap<>();
     for (Node node : planned) {
-      probes.put(node.name(), probes(layout, node, hosts));
+      probes.put(node.name(), probes(layout, node, ports));
     }
     ReadinessWaiter.Listener ready =
         (name, took) -> {
@@ -185,9 +188,9 @@ public final class ClusterStarter {
     return PortAllocator.fixed(config.basePort(), config.nodes(), config.ports(), platform);
   }
 
-  private List<Probe> probes(ClusterLayout layout, Node node, String hosts) {
+  private List<Probe> probes(ClusterLayout layout, Node node, List<Map<String, Integer>> ports) {
     Readiness readiness = config.readiness();
-    Placeholders values = NodeValues.of(layout, node.index(), node.ports(), hosts);
+    Placeholders values = NodeValues.of(layout, node.index(), ports);
     List<Probe> probes = new ArrayList<>();
     if (readiness.tcp() != null) {
       // Checked when the configuration was built.

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -22,6 +24,14 @@ public final class ExportedProperties {
   public static Map<String, String> of(Cluster cluster, PropertyPrefix prefix) {
     Map<String, String> p = new LinkedHashMap<>();
     p.put(prefix.key("hosts"), cluster.hosts());
+    // <prefix>.hosts.NAME (0.2): 127.0.0.1:<port NAME> of every node, for every port name.
+    List<Map<String, Integer>> portsOfNodes = new ArrayList<>();
+    cluster.nodes().forEach(n -> portsOfNodes.add(n.ports()));
+    if (!portsOfNodes.isEmpty()) {
+      for (String name : portsOfNodes.get(0).keySet()) {
+        p.put(prefix.key("hosts." + name), NodeValues.hosts(portsOfNodes, name));
+      }
+    }
     p.put(prefix.key("dir"), cluster.directory().toString());
     for (Node node : cluster.nodes()) {
       String key = "node." + node.index() + ".";

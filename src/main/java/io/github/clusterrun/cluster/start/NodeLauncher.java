@@ -3,6 +3,7 @@ package io.github.clusterrun.cluster.start;
 import io.github.clusterrun.cluster.config.ClusterConfig;
 import io.github.clusterrun.cluster.config.Placeholders;
 import io.github.clusterrun.cluster.family.FamilyMark;
+import io.github.clusterrun.cluster.model.Cluster;
 import io.github.clusterrun.cluster.model.ClusterLayout;
 import io.github.clusterrun.cluster.model.Node;
 import io.github.clusterrun.cluster.platform.Platform;
@@ -30,16 +31,17 @@ final class NodeLauncher {
     this.platform = platform;
   }
 
-  /** The record of node {@code index}, before its launch. */
+  /** The record of node {@code index} of nodes with {@code portsOfNodes}, before its launch. */
   static Node plan(
       ClusterConfig config,
       ClusterLayout layout,
       String clusterId,
       int index,
-      Map<String, Integer> ports,
-      String hosts) {
+      List<Map<String, Integer>> portsOfNodes) {
     String name = ClusterLayout.nodeName(index);
-    Placeholders values = NodeValues.of(layout, index, ports, hosts);
+    Map<String, Integer> ports = portsOfNodes.get(index);
+    String hosts = Cluster.hosts(portsOfNodes);
+    Placeholders values = NodeValues.of(layout, index, portsOfNodes);
     List<String> command = new ArrayList<>();
     command.add(config.executable().toString());
     for (String argument : config.arguments()) {

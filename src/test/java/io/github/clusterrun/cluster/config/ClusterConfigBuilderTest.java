@@ -394,4 +394,90 @@ class ClusterConfigBuilderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("Fix:");
   }
+
+  // ---- Forming a real cluster (0.2): <files> ----
+
+  @Test
+  void filesFromContentAndFromSourceAreReadWhenTheConfigIsBuilt() throws Exception {
+    Path source = Files.createDirectories(base.resolve("src/test/zk")).resolve("zoo.cfg");
+    Files.writeString(source, "clientPort=@{node.port}\n@{nodes[\\n]:server.@{node.number}=x}\n");
+    ClusterConfig config =
+        valid()
+            .file("data/myid", null, "@{node.number}")
+            .file("conf/zoo.cfg", "src/test/zk/zoo.cfg", null)
+            .build();
+    assertThat(config.files()).hasSize(2);
+    assertThat(config.files().get(0).path()).isEqualTo("data/myid");
+    assertThat(config.files().get(0).text()).isEqualTo("@{node.number}");
+    assertThat(config.files().get(0).source()).isEmpty();
+    assertThat(config.files().get(1).text()).isEqualTo(Files.readString(source));
+    assertThat(config.files().get(1).source()).contains(source);
+    // A path inside the node's directory through a directory placeholder is fine too.
+    assertThat(valid().file("@{node.dataDir}/myid", null, "1").build().files()).hasSize(1);
+  }
+
+  @Test
+  void aFileNeedsExactlyOneOfSourceAndContent() throws IOException {
+    Files.writeString(base.resolve("zoo.cfg"), "x");
+    assertRejected(valid().file("conf/zoo.cfg", "zoo.cfg", "x"), "files><file>")
+        .hasMessageContaining("'conf/zoo.cfg' has both <source> and <content>")
+        .hasMessageContaining("keep one");
+    assertRejected(valid().file("conf/zoo.cfg", null, null), "files><file>")
+        .hasMessageContaining("'conf/zoo.cfg' has neither <source> nor <content>")
+        .hasMessageContaining("<content>@{empty}</content> for an empty file");
+  }
+
+  @Test
+  void aMissingSourceIsNamedWithItsPath() {
+    assertRejected(valid().file("conf/zoo.cfg", "src/test/zk/zoo.cfg", null), "files><file><source")
+        .hasMessageContaining("is 'src/test/zk/zoo.cfg', but " + base.resolve("src/test/zk/zoo.cfg") + " does not exist")
+        .hasMessageContaining("relative to ${project.basedir} (" + base + ")");
+    assertRejected(valid().file("conf/zoo.cfg", "bin", null), "files><file><source")
+        .hasMessageContaining("is a directory");
+  }
+
+  @Test
+  void aPathMustStayInsideTheNodeDirectory() {
+    for (String path :
+        List.of("../n_1/data/myid", "data/../../x", "/etc/zoo.cfg", "@{cluster.dir}/x", ".", "@{node.dir}",
+            "@{node.name}/../../x")) {
+      assertRejected(valid().file(path, null, "x"), "files><file><path")
+          .hasMessageContaining("is '" + path + "', which is not a file inside the node's directory @{node.dir}")
+          .hasMessageContaining("no '..' leading out, no absolute path");
+    }
+    assertRejected(valid().file(null, null, "x"), "files><file><path").hasMessageContaining("is missing");
+    assertRejected(valid().file("conf/@{node.colour}", null, "x"), "files><file><path")
+        .hasMessageContaining("unknown placeholder @{node.colour}");
+    assertRejected(valid().file("a", null, "x").file("a", null, "y"), "files><file><path")
+        .hasMessageContaining("'a' twice");
+  }
+
+  @Test
+  void anUnknownPlaceholderInContentOrSourceNamesTheElementTheLineAndTheKnownOnes() throws IOException {
+    assertRejected(valid().file("zoo.cfg", null, "tickTime=2000\nclientPort=@{node.port.client}"), "files><file><content")
+        .hasMessageContaining(
+            "uses the unknown placeholder @{node.port.client} in line 2 of the <content> of 'zoo.cfg':"
+                + " 'clientPort=@{node.port.client}'")
+        .hasMessageContaining("use one of @{node.index}")
+        .hasMessageContaining("add <port>client</port> to <ports>");
+    Path source = base.resolve("zoo.cfg");
+    Files.writeString(source, "a=1\n\n@{nodes[\\n]:server.@{node.id}=x}\n");
+    assertRejected(valid().file("conf/zoo.cfg", "zoo.cfg", null), "files><file><source")
+        .hasMessageContaining("uses the unknown placeholder @{node.id} in line 3 of " + source)
+        .hasMessageContaining("use one of @{node.index}");
+    assertRejected(valid().file("zoo.cfg", null, "@{nodes[\\n]:x"), "files><file><content")
+        .hasMessageContaining("malformed @{nodes[SEP]:TEMPLATE}");
+  }
+
+  @Test
+  void theNewPlaceholdersAreKnownEverywhere() throws Exception {
+    ClusterConfig config =
+        minimal()
+            .ports(List.of("client", "quorum"))
+            .arguments(List.of("--id=@{node.number}", "--of=@{cluster.size}", "--peers=@{cluster.hosts.quorum}",
+                "--servers=@{nodes[,]:@{node.number}=127.0.0.1:@{node.port.quorum}}"))
+            .readiness(new Readiness(null, "@{node.port.client}", "@{nodes[ ]:@{node.name}}", Duration.ofSeconds(5)))
+            .build();
+    assertThat(config.arguments()).contains("--id=@{node.number}");
+  }
 }

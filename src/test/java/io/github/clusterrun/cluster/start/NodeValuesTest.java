@@ -55,8 +55,8 @@ class NodeValuesTest {
   @Test
   void everyPlaceholderResolvesPerNode() {
     String hosts = Cluster.hosts(List.of(n0, n1, n2));
-    Placeholders p0 = NodeValues.of(layout, 0, n0, hosts);
-    Placeholders p1 = NodeValues.of(layout, 1, n1, hosts);
+    Placeholders p0 = NodeValues.of(layout, 0, List.of(n0, n1, n2));
+    Placeholders p1 = NodeValues.of(layout, 1, List.of(n0, n1, n2));
 
     assertThat(p1.resolve("@{node.index}")).isEqualTo("1");
     assertThat(p1.resolve("@{node.name}")).isEqualTo("n_1");
@@ -76,7 +76,7 @@ class NodeValuesTest {
 
   @Test
   void textAroundAndBetweenPlaceholdersIsKept() {
-    Placeholders p = NodeValues.of(layout, 0, n0, "127.0.0.1:4001");
+    Placeholders p = NodeValues.of(layout, 0, List.of(n0));
     assertThat(p.resolve("http://127.0.0.1:@{node.port.http}/health?n=@{node.index}&x=@{node.index}"))
         .isEqualTo("http://127.0.0.1:4001/health?n=0&x=0");
     assertThat(p.resolve("no placeholder, ${maven.property} and @ alone")).isEqualTo("no placeholder, ${maven.property} and @ alone");
@@ -86,8 +86,77 @@ class NodeValuesTest {
   @Test
   void valuesWithDollarsAndBackslashesAreInsertedLiterally() {
     Path odd = Paths.get("/tmp/we$ird\\dir$1");
-    Placeholders node = NodeValues.of(new ClusterLayout(odd), 0, ports(1, 2), "h");
+    Placeholders node = NodeValues.of(new ClusterLayout(odd), 0, List.of(ports(1, 2)));
     assertThat(node.resolve("--dir=@{cluster.dir}")).isEqualTo("--dir=" + odd);
     assertThat(node.resolve("@{node.dataDir}")).isEqualTo(odd.resolve("n_0/data").toString());
+  }
+
+  // ---- Forming a real cluster (0.2): node numbers, the cluster's size, hosts per port, repeats ----
+
+  /** Three nodes with fixed ports named as ZooKeeper, Kafka and etcd need them. */
+  private static List<Map<String, Integer>> formation() {
+    List<Map<String, Integer>> nodes = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Map<String, Integer> ports = new LinkedHashMap<>();
+      ports.put("client", 2181 + i);
+      ports.put("quorum", 2888 + i);
+      ports.put("election", 3888 + i);
+      ports.put("controller", 9093 + i);
+      ports.put("peer", 2380 + i);
+      nodes.add(ports);
+    }
+    return nodes;
+  }
+
+  @Test
+  void zooKeeperServerLinesAreOneLineOfTemplate() {
+    Placeholders p = NodeValues.of(layout, 1, formation());
+    assertThat(p.resolve("@{nodes[\\n]:server.@{node.number}=127.0.0.1:@{node.port.quorum}:@{node.port.election}}"))
+        .isEqualTo(
+            "server.1=127.0.0.1:2888:3888\n"
+                + "server.2=127.0.0.1:2889:3889\n"
+                + "server.3=127.0.0.1:2890:3890");
+  }
+
+  @Test
+  void kafkaControllerQuorumVotersAreOneLineOfTemplate() {
+    Placeholders p = NodeValues.of(layout, 2, formation());
+    assertThat(p.resolve("controller.quorum.voters=@{nodes[,]:@{node.number}@127.0.0.1:@{node.port.controller}}"))
+        .isEqualTo("controller.quorum.voters=1@127.0.0.1:9093,2@127.0.0.1:9094,3@127.0.0.1:9095");
+  }
+
+  @Test
+  void etcdInitialClusterIsOneLineOfTemplateAndNodeOutsideTheRepeatIsTheCurrentNode() {
+    Placeholders p = NodeValues.of(layout, 1, formation());
+    assertThat(
+            p.resolve(
+                "--name=@{node.name} --initial-cluster=@{nodes[,]:@{node.name}=http://127.0.0.1:@{node.port.peer}}"
+                    + " --listen-peer-urls=http://127.0.0.1:@{node.port.peer}"))
+        .isEqualTo(
+            "--name=n_1 --initial-cluster=n_0=http://127.0.0.1:2380,n_1=http://127.0.0.1:2381,"
+                + "n_2=http://127.0.0.1:2382 --listen-peer-urls=http://127.0.0.1:2381");
+  }
+
+  @Test
+  void nodeNumberClusterSizeAndHostsPerPortName() {
+    Placeholders p = NodeValues.of(layout, 2, formation());
+    assertThat(p.resolve("@{node.number}/@{cluster.size}")).isEqualTo("3/3");
+    assertThat(p.resolve("@{cluster.hosts.client}"))
+        .isEqualTo("127.0.0.1:2181,127.0.0.1:2182,127.0.0.1:2183");
+    assertThat(p.resolve("@{cluster.hosts.peer}"))
+        .isEqualTo("127.0.0.1:2380,127.0.0.1:2381,127.0.0.1:2382");
+    // @{cluster.hosts} is still the first port of every node.
+    assertThat(p.resolve("@{cluster.hosts}")).isEqualTo(p.resolve("@{cluster.hosts.client}"));
+    assertThat(NodeValues.hosts(formation(), "election"))
+        .isEqualTo("127.0.0.1:3888,127.0.0.1:3889,127.0.0.1:3890");
+  }
+
+  @Test
+  void aRepeatSeesEveryNodesDirectoriesAndTheClusterValues() {
+    Placeholders p = NodeValues.of(layout, 0, formation());
+    assertThat(p.resolve("@{nodes[;]:@{node.dataDir}|@{cluster.size}|@{node.index}}"))
+        .isEqualTo(
+            CLUSTER.resolve("n_0/data") + "|3|0;" + CLUSTER.resolve("n_1/data") + "|3|1;"
+                + CLUSTER.resolve("n_2/data") + "|3|2");
   }
 }

@@ -1,0 +1,101 @@
+package io.github.clusterrun.cluster.start;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.clusterrun.cluster.ClusterException;
+import io.github.clusterrun.cluster.config.ClusterConfig;
+import io.github.clusterrun.cluster.model.ClusterLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code <files>} written into every node's directory, resolved for each node. */
+class NodeFilesTest {
+  @TempDir Path temp;
+  Path base;
+  ClusterLayout layout;
+  final List<Map<String, Integer>> ports = new ArrayList<>();
+
+  @BeforeEach
+  void threeNodes() throws Exception {
+    base = Files.createDirectories(temp.resolve("project"));
+    layout = new ClusterLayout(base.resolve("target/cluster"));
+    for (int i = 0; i < 3; i++) {
+      Map<String, Integer> p = new LinkedHashMap<>();
+      p.put("client", 2181 + i);
+      p.put("quorum", 2888 + i);
+      p.put("election", 3888 + i);
+      ports.add(p);
+      layout.create(ClusterLayout.nodeName(i));
+    }
+  }
+
+  private ClusterConfig config(String... pathSourceContent) throws Exception {
+    var builder =
+        ClusterConfig.builder()
+            .baseDirectory(base)
+            .clusterDirectory(Paths.get("target/cluster"))
+            .executable("/bin/sh")
+            .nodes(3)
+            .ports(List.of("client", "quorum", "election"));
+    for (int i = 0; i < pathSourceContent.length; i += 3) {
+      builder.file(pathSourceContent[i], pathSourceContent[i + 1], pathSourceContent[i + 2]);
+    }
+    return builder.build();
+  }
+
+  @Test
+  void everyNodeGetsItsFilesResolvedForItselfWithTheirParentDirectories() throws Exception {
+    Files.createDirectories(base.resolve("src/test/zookeeper"));
+    Files.writeString(
+        base.resolve("src/test/zookeeper/zoo.cfg"),
+        "dataDir=@{node.dataDir}\nclientPort=@{node.port.client}\n"
+            + "@{nodes[\\n]:server.@{node.number}=127.0.0.1:@{node.port.quorum}:@{node.port.election}}\n");
+    ClusterConfig config =
+        config(
+            "data/myid", null, "@{node.number}",
+            "conf/deep/zoo.cfg", "src/test/zookeeper/zoo.cfg", null,
+            "@{node.tmpDir}/size", null, "@{cluster.size} nodes, é");
+
+    for (int i = 0; i < 3; i++) {
+      NodeFiles.write(config.files(), layout, i, ports);
+    }
+
+    String servers =
+        "server.1=127.0.0.1:2888:3888\nserver.2=127.0.0.1:2889:3889\nserver.3=127.0.0.1:2890:3890\n";
+    for (int i = 0; i < 3; i++) {
+      String name = ClusterLayout.nodeName(i);
+      assertThat(layout.dataDir(name).resolve("myid")).hasContent(Integer.toString(i + 1));
+      assertThat(Files.readString(layout.nodeDir(name).resolve("conf/deep/zoo.cfg")))
+          .isEqualTo("dataDir=" + layout.dataDir(name) + "\nclientPort=" + (2181 + i) + "\n" + servers);
+      assertThat(Files.readString(layout.tmpDir(name).resolve("size"))).isEqualTo("3 nodes, é");
+    }
+  }
+
+  @Test
+  void noFilesWritesNothing() throws Exception {
+    NodeFiles.write(config().files(), layout, 0, ports);
+    try (var files = Files.list(layout.nodeDir("n_0"))) {
+      assertThat(files).extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrder("data", "logs", "tmp");
+    }
+  }
+
+  @Test
+  void aFileThatCannotBeWrittenSaysWhichAndWhy() throws Exception {
+    // "data" is the node's data directory: it cannot be replaced by a file.
+    ClusterConfig config = config("data", null, "x");
+    assertThatThrownBy(() -> NodeFiles.write(config.files(), layout, 1, ports))
+        .isInstanceOf(ClusterException.class)
+        .hasMessageContaining("Cannot write " + layout.dataDir("n_1"))
+        .hasMessageContaining("<files><file> 'data'")
+        .hasMessageContaining("of node n_1");
+  }
+}
