@@ -74,6 +74,65 @@ public final class Placeholders {
     }
   }
 
+  /**
+   * Checks a template of a step that runs once for the whole cluster ({@code afterStart}): only the
+   * cluster's placeholders ({@code @{cluster.*}}, {@code @{empty}}) have a value there.
+   */
+  public static void checkCluster(String element, String template, Collection<String> portNames)
+      throws ConfigException {
+    if (template == null) {
+      return;
+    }
+    List<String> known = clusterNames(portNames);
+    Matcher m = PLACEHOLDER.matcher(template);
+    while (m.find()) {
+      String name = m.group(1);
+      if (known.contains(name)) {
+        continue;
+      }
+      if (knownNames(portNames).contains(name)) {
+        throw new ConfigException(
+            element,
+            "uses @{" + name + "}, a value of one node, in '" + template + "', but it runs once for the"
+                + " whole cluster",
+            "use the cluster's placeholders (" + describe(known) + "), or run it for every node in"
+                + " <beforeStart>");
+      }
+      throw new ConfigException(
+          element,
+          "uses the unknown placeholder @{" + name + "} in '" + template + "'",
+          "use one of " + describe(known));
+    }
+  }
+
+  /** The names that have a value for the whole cluster: every known name but the node's own. */
+  public static List<String> clusterNames(Collection<String> portNames) {
+    List<String> names = new ArrayList<>();
+    for (String name : knownNames(portNames)) {
+      if (!name.startsWith("node.")) {
+        names.add(name);
+      }
+    }
+    return names;
+  }
+
+  /** The cluster's values among one node's {@code values}: those of {@link #clusterNames}. */
+  public static Placeholders forCluster(Map<String, String> nodeValues) {
+    Map<String, String> values = new LinkedHashMap<>();
+    nodeValues.forEach(
+        (name, value) -> {
+          if (!name.startsWith("node.")) {
+            values.put(name, value);
+          }
+        });
+    return forNode(values);
+  }
+
+  /** The values, by name. */
+  public Map<String, String> values() {
+    return java.util.Collections.unmodifiableMap(values);
+  }
+
   private static String possiblePortHint(String name) {
     if (name.startsWith("node.port.")) {
       return ", or add <port>" + name.substring("node.port.".length()) + "</port> to <ports>";
