@@ -1,5 +1,6 @@
 package io.github.clusterrun.cluster.config;
 
+import io.github.clusterrun.cluster.model.StopOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,6 +58,36 @@ public final class ClusterConfig {
     this.propertyPrefix = propertyPrefix;
     this.files = List.copyOf(files);
   }
+
+  // --- Forming a real cluster (0.2): steps before and after start, stop order. ---
+  // Set once by the builder, before the configuration is handed out.
+  private List<ClusterCommand> beforeStart = List.of();
+  private List<ClusterCommand> afterStart = List.of();
+  private StopOrder stopOrder = StopOrder.PARALLEL;
+
+  ClusterConfig formation(
+      List<ClusterCommand> beforeStart, List<ClusterCommand> afterStart, StopOrder stopOrder) {
+    this.beforeStart = List.copyOf(beforeStart);
+    this.afterStart = List.copyOf(afterStart);
+    this.stopOrder = stopOrder;
+    return this;
+  }
+
+  /** Commands run for every node, in order, before it launches. */
+  public List<ClusterCommand> beforeStart() {
+    return beforeStart;
+  }
+
+  /** Commands run once, in order, after every node is ready. */
+  public List<ClusterCommand> afterStart() {
+    return afterStart;
+  }
+
+  /** In which order the nodes are stopped. */
+  public StopOrder stopOrder() {
+    return stopOrder;
+  }
+  // --- end of forming a real cluster ---
 
   public static ClusterConfigBuilder builder() {
     return new ClusterConfigBuilder();
@@ -171,6 +202,12 @@ public final class ClusterConfig {
         + propertyPrefix
         + ", files="
         + files
+        + ", beforeStart="
+        + beforeStart
+        + ", afterStart="
+        + afterStart
+        + ", stopOrder="
+        + stopOrder.value()
         + ", "
         + stop
         + "}";

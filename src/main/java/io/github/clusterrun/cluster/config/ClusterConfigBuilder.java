@@ -1,5 +1,6 @@
 package io.github.clusterrun.cluster.config;
 
+import io.github.clusterrun.cluster.model.StopOrder;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -56,6 +57,145 @@ public final class ClusterConfigBuilder {
   private final List<String[]> files = new ArrayList<>();
 
   ClusterConfigBuilder() {}
+
+  // --- Forming a real cluster (0.2): steps before and after start, stop order. ---
+
+  /** A {@code <command>} as the POM gives it. */
+  private static final class RawCommand {
+    final String executable;
+    final String mainClass;
+    final List<String> arguments;
+    final int timeoutSeconds;
+    final boolean retryUntilSuccess;
+
+    RawCommand(
+        String executable, String mainClass, List<String> arguments, int timeoutSeconds, boolean retry) {
+      this.executable = executable;
+      this.mainClass = mainClass;
+      this.arguments = arguments == null ? List.of() : new ArrayList<>(arguments);
+      this.timeoutSeconds = timeoutSeconds;
+      this.retryUntilSuccess = retry;
+    }
+  }
+
+  private final List<RawCommand> beforeStart = new ArrayList<>();
+  private final List<RawCommand> afterStart = new ArrayList<>();
+  private String stopOrder;
+
+  /** Adds a {@code <beforeStart>} command: run for every node, before it launches. */
+  public ClusterConfigBuilder beforeStart(
+      String executable, String mainClass, List<String> arguments, int timeoutSeconds, boolean retry) {
+    beforeStart.add(new RawCommand(executable, mainClass, arguments, timeoutSeconds, retry));
+    return this;
+  }
+
+  /** Adds an {@code <afterStart>} command: run once, after every node is ready. */
+  public ClusterConfigBuilder afterStart(
+      String executable, String mainClass, List<String> arguments, int timeoutSeconds, boolean retry) {
+    afterStart.add(new RawCommand(executable, mainClass, arguments, timeoutSeconds, retry));
+    return this;
+  }
+
+  /** {@code parallel} (default), {@code sequential} or {@code reverse}. */
+  public ClusterConfigBuilder stopOrder(String order) {
+    this.stopOrder = order;
+    return this;
+  }
+
+  private List<ClusterCommand> commands(
+      String element, List<RawCommand> raw, boolean perNode, Path base, List<String> portNames)
+      throws ConfigException {
+    List<ClusterCommand> commands = new ArrayList<>();
+    for (int i = 0; i < raw.size(); i++) {
+      RawCommand c = raw.get(i);
+      String at = element + "/command[" + (i + 1) + "]";
+      if (c == null) {
+        throw new ConfigException(at, "is empty", "give it an <executable> or a <mainClass>, or remove it");
+      }
+      boolean hasExecutable = c.executable != null && !c.executable.isBlank();
+      boolean hasMainClass = c.mainClass != null && !c.mainClass.isBlank();
+      if (hasExecutable == hasMainClass) {
+        throw new ConfigException(
+            at,
+            hasExecutable ? "has both <executable> and <mainClass>" : "has neither <executable> nor <mainClass>",
+            "give exactly one: <executable> for a program (e.g. redis-cli), <mainClass> for a Java class"
+                + " of this project");
+      }
+      List<String> commandArguments = new ArrayList<>();
+      Path program;
+      if (hasMainClass) {
+        String name = c.mainClass.trim();
+        if (!name.matches("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}.$]*")) {
+          throw new ConfigException(
+              at + "/mainClass",
+              "is '" + name + "', which is not a class name",
+              "give a class name such as com.example.FormCluster");
+        }
+        program = javaExecutable(base);
+        commandArguments.add("-cp");
+        commandArguments.add(String.join(File.pathSeparator, classpath));
+        commandArguments.add(name);
+      } else {
+        program = Executables.resolve(at + "/executable", c.executable, base, pathEnvironment);
+      }
+      for (String argument : c.arguments) {
+        if (argument == null) {
+          throw new ConfigException(
+              at + "/arguments",
+              "has an empty <argument>",
+              "write <argument>@{empty}</argument> for an empty argument, or remove it");
+        }
+        if (perNode) {
+          Placeholders.check(at + "/arguments", argument, portNames);
+        } else {
+          Placeholders.checkCluster(at + "/arguments", argument, portNames);
+        }
+        commandArguments.add(argument);
+      }
+      if (c.timeoutSeconds < 1) {
+        throw new ConfigException(
+            at + "/timeout",
+            "is " + c.timeoutSeconds + " seconds",
+            "give the command at least 1 second, e.g. <timeout>60</timeout>");
+      }
+      commands.add(
+          new ClusterCommand(
+              at, program, commandArguments, Duration.ofSeconds(c.timeoutSeconds), c.retryUntilSuccess));
+    }
+    return commands;
+  }
+
+  private Path javaExecutable(Path base) throws ConfigException {
+    String java =
+        javaExecutable == null || javaExecutable.isBlank()
+            ? Paths.get(System.getProperty("java.home"), "bin", "java").toString()
+            : javaExecutable;
+    try {
+      return Executables.resolve(java, base, pathEnvironment);
+    } catch (ConfigException e) {
+      throw new ConfigException(
+          "javaExecutable",
+          "is '" + java + "', which is not a java program",
+          "leave it out to use the JDK that runs Maven, or give the path of bin/java");
+    }
+  }
+
+  private StopOrder checkedStopOrder() throws ConfigException {
+    if (stopOrder == null || stopOrder.isBlank()) {
+      return StopOrder.PARALLEL;
+    }
+    return StopOrder.parse(stopOrder)
+        .orElseThrow(
+            () ->
+                new ConfigException(
+                    "stopOrder",
+                    "is '" + stopOrder.trim() + "'",
+                    "use parallel (every node at once), sequential (n_0, then n_1, …, each confirmed"
+                        + " gone before the next) or reverse (the last node first); or"
+                        + " -Dcluster.stopOrder=sequential"));
+  }
+
+  // --- end of forming a real cluster ---
 
   public ClusterConfigBuilder clusterDirectory(Path dir) {
     this.clusterDirectory = dir;
@@ -266,6 +406,10 @@ public final class ClusterConfigBuilder {
       }
     }
     PropertyPrefix prefix = PropertyPrefix.of(propertyPrefix);
+    // Forming a real cluster (0.2).
+    List<ClusterCommand> before = commands("beforeStart", beforeStart, true, base, portNames);
+    List<ClusterCommand> after = commands("afterStart", afterStart, false, base, portNames);
+    StopOrder order = checkedStopOrder();
 
     return new ClusterConfig(
         stop,
@@ -280,7 +424,8 @@ public final class ClusterConfigBuilder {
         stopInput == null || stopInput.isEmpty() ? null : stopInput,
         basePort,
         prefix,
-        fileTemplates);
+        fileTemplates)
+        .formation(before, after, order);
   }
 
   /** The {@code java} program for a {@code mainClass} node; its JVM arguments go to {@code command}. */

@@ -12,9 +12,15 @@ final class Executables {
 
   static Path resolve(String executable, Path baseDirectory, Map<String, String> env)
       throws ConfigException {
+    return resolve("executable", executable, baseDirectory, env);
+  }
+
+  /** As {@link #resolve(String, Path, Map)}, for the program named by the POM element {@code element}. */
+  static Path resolve(String element, String executable, Path baseDirectory, Map<String, String> env)
+      throws ConfigException {
     if (executable == null || executable.isBlank()) {
       throw new ConfigException(
-          "executable",
+          element,
           "is missing: the plugin needs the program that runs one node",
           "set <executable>${project.basedir}/bin/node.sh</executable> (or"
               + " -Dcluster.executable=...)");
@@ -22,7 +28,7 @@ final class Executables {
     String name = executable.trim();
     Path candidate = baseDirectory.resolve(name).normalize();
     if (Files.isRegularFile(candidate)) {
-      return requireExecutable(candidate, name);
+      return requireExecutable(element, candidate, name);
     }
     boolean bareName = !name.contains("/") && !name.contains(File.separator);
     if (bareName) {
@@ -38,7 +44,7 @@ final class Executables {
       }
     }
     throw new ConfigException(
-        "executable",
+        element,
         "is '"
             + name
             + "', which is not a file in "
@@ -47,10 +53,11 @@ final class Executables {
         "point <executable> at the node program, e.g. ${project.basedir}/bin/node.sh");
   }
 
-  private static Path requireExecutable(Path file, String name) throws ConfigException {
+  private static Path requireExecutable(String element, Path file, String name)
+      throws ConfigException {
     if (!Files.isExecutable(file)) {
       throw new ConfigException(
-          "executable",
+          element,
           "is '" + name + "', which exists but is not executable",
           "run chmod +x " + file + ", or set <executable> to the interpreter (e.g. /bin/sh) and"
               + " pass the script in <arguments>");

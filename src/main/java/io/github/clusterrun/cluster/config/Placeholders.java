@@ -152,6 +152,63 @@ public final class Placeholders {
     return "in line " + number + (where == null ? "" : " of " + where) + ": '" + line + "'";
   }
 
+  /**
+   * Checks a template of a step that runs once for the whole cluster ({@code afterStart}): only the
+   * cluster's placeholders ({@code @{cluster.*}}, {@code @{empty}}) have a value there, and the
+   * repeat construct, whose template has every node's values in turn.
+   */
+  public static void checkCluster(String element, String template, Collection<String> portNames)
+      throws ConfigException {
+    if (template == null) {
+      return;
+    }
+    check(element, template, portNames);
+    List<Part> parts;
+    try {
+      parts = parse(template);
+    } catch (Malformed e) {
+      throw new IllegalStateException(e); // check() reported it already
+    }
+    for (Part part : parts) {
+      if (part.name != null && !clusterNames(portNames).contains(part.name)) {
+        throw new ConfigException(
+            element,
+            "uses @{" + part.name + "}, a value of one node, " + quote(template, part.at, null)
+                + ", but it runs once for the whole cluster",
+            "use the cluster's placeholders (" + describe(clusterNames(portNames)) + "), repeat it for"
+                + " every node with " + REPEAT_SYNTAX + ", or run it for every node in <beforeStart>");
+      }
+    }
+  }
+
+  /** The names that have a value for the whole cluster: every known name but the node's own. */
+  public static List<String> clusterNames(Collection<String> portNames) {
+    List<String> names = new ArrayList<>();
+    for (String name : knownNames(portNames)) {
+      if (!name.startsWith("node.")) {
+        names.add(name);
+      }
+    }
+    return names;
+  }
+
+  /** These values without the node's own: what a step run once for the whole cluster sees. */
+  public Placeholders forCluster() {
+    Map<String, String> cluster = new LinkedHashMap<>();
+    values.forEach(
+        (name, value) -> {
+          if (!name.startsWith("node.")) {
+            cluster.put(name, value);
+          }
+        });
+    return new Placeholders(cluster, nodes);
+  }
+
+  /** The values, by name. */
+  public Map<String, String> values() {
+    return java.util.Collections.unmodifiableMap(values);
+  }
+
   private static String possibleHint(String name) {
     if (name.startsWith("node.port.")) {
       return ", or add <port>" + name.substring("node.port.".length()) + "</port> to <ports>";

@@ -17,6 +17,18 @@ public final class FamilyMark {
     return clusterId + "/" + nodeName;
   }
 
+  /**
+   * The name in the mark of the cluster's own family: the processes of the {@code afterStart}
+   * commands, which run once for the whole cluster, and whatever they leave behind. No node is
+   * named so (nodes are {@code n_0}, {@code n_1}, …).
+   */
+  public static final String CLUSTER_FAMILY = "cluster";
+
+  /** The mark of the cluster's own family ({@code <clusterId>/cluster}). */
+  public static String ofCluster(String clusterId) {
+    return of(clusterId, CLUSTER_FAMILY);
+  }
+
   /** The prefix shared by the marks of every node of a cluster. */
   public static String clusterPrefix(String clusterId) {
     return clusterId + "/";

@@ -3,6 +3,7 @@ package io.github.clusterrun.cluster.family;
 import io.github.clusterrun.cluster.ClusterLog;
 import io.github.clusterrun.cluster.model.Cluster;
 import io.github.clusterrun.cluster.model.Node;
+import io.github.clusterrun.cluster.model.StopOrder;
 import io.github.clusterrun.cluster.platform.Containment;
 import io.github.clusterrun.cluster.platform.Platform;
 import io.github.clusterrun.cluster.platform.ProcessSnapshot;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -91,7 +93,11 @@ public final class FamilyStopper {
     }
   }
 
-  /** Stops every node's family; returns once all are gone or the forced kill gave up. */
+  /**
+   * Stops every node's family, and the cluster's own family (what {@code afterStart} commands left
+   * running), in the cluster's {@link StopOrder}; returns once all are gone or the forced kill gave
+   * up.
+   */
   public StopReport stop() {
     if (!platform.readsEnvironments() && FALLBACK_LOGGED.compareAndSet(false, true)) {
       log.warn(
@@ -101,45 +107,100 @@ public final class FamilyStopper {
               + " is not stopped.");
     }
     List<Node> nodes = cluster.nodes();
+    String ownMark = FamilyMark.ofCluster(cluster.id());
+    // A cluster rebuilt from the marks alone (damaged state) may hold that family as a node already.
+    Node own =
+        nodes.stream().anyMatch(n -> n.mark().equals(ownMark)) ? null : Node.found(nodes.size(), ownMark);
+    List<Node> families = new ArrayList<>(nodes);
+    if (own != null) {
+      families.add(own);
+    }
+    List<NodeStop> stops = new ArrayList<>();
+    List<String> survivors = new ArrayList<>();
+    for (List<Node> step : steps(cluster.stopOrder(), nodes, own)) {
+      stopTogether(families, step, stops, survivors);
+    }
+    if (survivors.isEmpty()) {
+      containment().ifPresent(c -> nodes.forEach(n -> n.containmentGroup().ifPresent(c::remove)));
+    }
+    return new StopReport(stops, survivors);
+  }
+
+  /**
+   * The one place that decides the order: which families are stopped together, step after step.
+   * The cluster's own family ({@code own}: every process that carries a mark of this cluster that
+   * is no node's, i.e. what the {@code afterStart} commands left; it has no root process) goes first
+   * when the nodes go one by one, as those are clients of the cluster.
+   */
+  static List<List<Node>> steps(StopOrder order, List<Node> nodes, Node own) {
+    List<List<Node>> steps = new ArrayList<>();
+    if (order == StopOrder.PARALLEL) {
+      List<Node> all = new ArrayList<>(nodes);
+      if (own != null) {
+        all.add(own);
+      }
+      steps.add(all);
+      return steps;
+    }
+    List<Node> ordered = new ArrayList<>(nodes);
+    if (order == StopOrder.REVERSE) {
+      Collections.reverse(ordered);
+    }
+    if (own != null) {
+      steps.add(List.of(own));
+    }
+    ordered.forEach(n -> steps.add(List.of(n)));
+    return steps;
+  }
+
+  private boolean isClusterFamily(Node node) {
+    return node.mark().equals(FamilyMark.ofCluster(cluster.id())) && cluster.node(node.name()).isEmpty();
+  }
+
+  /** Stops the families of {@code step} together: graceful, wait, forced, confirmed. */
+  private void stopTogether(
+      List<Node> families, List<Node> step, List<NodeStop> stops, List<String> survivors) {
     long begin = System.nanoTime();
-    Scan scan = scan(nodes);
+    Scan scan = scan(families, step);
     Map<Node, Boolean> aliveAtStart = new HashMap<>();
     Map<Node, Integer> sizeAtStart = new HashMap<>();
-    for (Node node : nodes) {
+    for (Node node : step) {
       aliveAtStart.put(node, liveRoot(node).isPresent());
       sizeAtStart.put(node, scan.of(node).size());
     }
 
     Set<Long> signalled = new LinkedHashSet<>();
-    askToStop(nodes, scan, signalled);
+    askToStop(step, scan, signalled);
     Map<Node, Long> goneAt = new HashMap<>();
     long deadline = begin + cluster.stopTimeout().toNanos();
-    scan = waitUntilGone(nodes, scan, goneAt, deadline, signalled, false);
+    scan = waitUntilGone(families, step, scan, goneAt, deadline, signalled, false);
 
     Map<Node, Boolean> killed = new HashMap<>();
-    if (!allGone(nodes, scan)) {
+    if (!allGone(step, scan)) {
       long forceDeadline = System.nanoTime() + FORCE_TIMEOUT.toNanos();
-      for (Node node : nodes) {
+      for (Node node : step) {
         killed.put(node, !gone(node, scan));
       }
-      scan = freezeThenKill(nodes, scan);
-      scan = waitUntilGone(nodes, scan, goneAt, forceDeadline, signalled, true);
+      scan = freezeThenKill(families, step, scan);
+      scan = waitUntilGone(families, step, scan, goneAt, forceDeadline, signalled, true);
     }
 
-    List<NodeStop> stops = new ArrayList<>();
-    List<String> survivors = new ArrayList<>();
-    for (Node node : nodes) {
+    for (Node node : step) {
       Set<Long> left = scan.of(node);
+      boolean own = isClusterFamily(node);
       NodeStop.How how;
       if (!gone(node, scan)) {
         how = NodeStop.How.SURVIVED;
         for (long pid : left) {
-          survivors.add(pid + " " + platform.describe(pid) + " (node " + node.name() + ")");
+          survivors.add(
+              pid + " " + platform.describe(pid) + (own ? " (left by afterStart)" : " (node " + node.name() + ")"));
         }
         if (left.isEmpty()) {
           survivors.add("processes in " + node.containmentGroup().orElseThrow() + " (node " + node.name() + ")");
         }
-      } else if (!aliveAtStart.get(node)) {
+      } else if (own && sizeAtStart.get(node) == 0) {
+        continue; // nothing was left by afterStart commands: nothing to report
+      } else if (!aliveAtStart.get(node) && !own) {
         how = NodeStop.How.EXITED_BEFORE;
       } else if (killed.getOrDefault(node, false)) {
         how = NodeStop.How.KILLED;
@@ -156,10 +217,6 @@ public final class FamilyStopper {
               Duration.ofNanos(end - begin),
               sizeAtStart.get(node)));
     }
-    if (survivors.isEmpty()) {
-      containment().ifPresent(c -> nodes.forEach(n -> n.containmentGroup().ifPresent(c::remove)));
-    }
-    return new StopReport(stops, survivors);
   }
 
   private Optional<Containment> containment() {
@@ -227,13 +284,13 @@ public final class FamilyStopper {
    * rest by SIGSTOP rounds until a scan finds none of their processes running (or the rounds run
    * out), then SIGKILL to every member and every process group they were seen in.
    */
-  private Scan freezeThenKill(List<Node> nodes, Scan scan) {
+  private Scan freezeThenKill(List<Node> families, List<Node> nodes, Scan scan) {
     killGroups(nodes);
     for (int round = 0; round < MAX_SWEEPS && !scan.running.isEmpty(); round++) {
       if (!platform.signal(Platform.Signal.STOP, scan.running, scan.groups)) {
         break; // the platform cannot stop processes: kill what the scans find
       }
-      scan = scan(nodes);
+      scan = scan(families, nodes);
     }
     kill(scan);
     return scan;
@@ -258,6 +315,7 @@ public final class FamilyStopper {
    * forked while its parent was stopping) get the same signal.
    */
   private Scan waitUntilGone(
+      List<Node> families,
       List<Node> nodes,
       Scan scan,
       Map<Node, Long> goneAt,
@@ -284,7 +342,7 @@ public final class FamilyStopper {
         // signals atomically. (Its id cannot have been reused meanwhile: the kernel keeps a group's
         // id while any process of it, a zombie included, is left.)
         Set<Long> groups = new LinkedHashSet<>();
-        seenGroups.values().forEach(groups::addAll);
+        nodes.forEach(n -> groups.addAll(seenGroups.getOrDefault(n, Set.of())));
         platform.signal(Platform.Signal.KILL, List.of(), groups);
         return scan;
       }
@@ -292,7 +350,7 @@ public final class FamilyStopper {
         return scan;
       }
       LockSupport.parkNanos(pause);
-      scan = scan(nodes);
+      scan = scan(families, nodes);
       // Quick while processes come and go, then every 40 ms: a scan reads the whole process table.
       int count = scan.count();
       pause = count != lastCount ? POLL_NANOS : Math.min(pause * 2, MAX_POLL_NANOS);
@@ -312,17 +370,38 @@ public final class FamilyStopper {
     }
   }
 
-  /** Every live member of every node's family: by mark, by descent and by containment group. */
-  private Scan scan(List<Node> nodes) {
+  /**
+   * Every live member of the families of {@code nodes}: by mark, by descent and by containment
+   * group. Every family of the cluster ({@code families}) is looked at, so that a process group is
+   * taken as one family's only when no other family's process is in it.
+   */
+  private Scan scan(List<Node> families, List<Node> nodes) {
     ProcessSnapshot snapshot = platform.scan(FamilyMark.VARIABLE, FamilyMark.clusterPrefix(cluster.id()));
     Map<String, Set<Long>> byMark = new HashMap<>();
     for (ProcessSnapshot.Marked p : snapshot.marked()) {
       byMark.computeIfAbsent(p.mark(), m -> new LinkedHashSet<>()).add(p.pid());
     }
-    Scan scan = new Scan();
+    Set<String> nodeMarks = new HashSet<>();
+    for (Node family : families) {
+      if (!isClusterFamily(family)) {
+        nodeMarks.add(family.mark());
+      }
+    }
+    Map<Node, Set<Long>> membersOf = new LinkedHashMap<>();
     Set<Long> all = new HashSet<>();
-    for (Node node : nodes) {
+    for (Node node : families) {
       Set<Long> family = new LinkedHashSet<>();
+      if (isClusterFamily(node)) {
+        // Whatever carries a mark of this cluster that is no node's: left by afterStart commands.
+        byMark.forEach((mark, pids) -> {
+          if (!nodeMarks.contains(mark)) {
+            family.addAll(pids);
+          }
+        });
+        membersOf.put(node, family);
+        all.addAll(family);
+        continue;
+      }
       Optional<ProcessHandle> root = liveRoot(node);
       if (root.isPresent()) {
         family.add(root.get().pid());
@@ -333,8 +412,12 @@ public final class FamilyStopper {
       if (group.isPresent() && containment().isPresent()) {
         family.addAll(containment().get().members(group.get()));
       }
-      scan.members.put(node, family);
+      membersOf.put(node, family);
       all.addAll(family);
+    }
+    Scan scan = new Scan();
+    for (Node node : nodes) {
+      scan.members.put(node, membersOf.get(node));
     }
     for (Node node : nodes) {
       Set<Long> groups = seenGroups.computeIfAbsent(node, n -> new LinkedHashSet<>());

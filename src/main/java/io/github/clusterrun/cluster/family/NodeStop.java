@@ -60,7 +60,10 @@ public final class NodeStop {
 
   /** One line for the build log. */
   public String describe() {
-    StringBuilder sb = new StringBuilder(name).append(" (pid ").append(pid).append("): ");
+    StringBuilder sb =
+        FamilyMark.CLUSTER_FAMILY.equals(name)
+            ? new StringBuilder("processes left by afterStart commands: ")
+            : new StringBuilder(name).append(" (pid ").append(pid).append("): ");
     switch (how) {
       case EXITED_BEFORE:
         sb.append("had already exited");

@@ -25,6 +25,7 @@ public final class Cluster {
   private final Instant started;
   private final Duration stopTimeout;
   private final String stopInput;
+  private final StopOrder stopOrder;
   private final List<Node> nodes;
   private final Map<String, Process> processes = new HashMap<>();
 
@@ -39,12 +40,34 @@ public final class Cluster {
       Duration stopTimeout,
       String stopInput,
       List<Node> nodes) {
+    this(layout, id, started, stopTimeout, stopInput, StopOrder.PARALLEL, nodes);
+  }
+
+  /**
+   * @param stopInput a line written to each node's stdin to ask it to stop, instead of SIGTERM; or
+   *     null
+   * @param stopOrder in which order the nodes are stopped
+   */
+  public Cluster(
+      ClusterLayout layout,
+      String id,
+      Instant started,
+      Duration stopTimeout,
+      String stopInput,
+      StopOrder stopOrder,
+      List<Node> nodes) {
     this.layout = layout;
     this.id = id;
     this.started = started;
     this.stopTimeout = stopTimeout;
     this.stopInput = stopInput;
+    this.stopOrder = stopOrder == null ? StopOrder.PARALLEL : stopOrder;
     this.nodes = new ArrayList<>(nodes);
+  }
+
+  /** In which order the nodes are stopped. */
+  public StopOrder stopOrder() {
+    return stopOrder;
   }
 
   public ClusterLayout layout() {

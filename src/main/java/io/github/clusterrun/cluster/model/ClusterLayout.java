@@ -11,7 +11,9 @@ import java.nio.file.Path;
  * &lt;clusterDirectory&gt;/
  *   cluster.properties   the exported properties, for tests to read
  *   cluster.state        the record of every node ({@link StateFile})
+ *   logs/after-start-1.log  the output of each afterStart command, numbered from 1
  *   n_0/data/  n_0/logs/console.log  n_0/tmp/
+ *   n_0/logs/before-start-1.log  the output of each beforeStart command of the node
  *   n_1/…
  * </pre>
  */
@@ -61,6 +63,21 @@ public final class ClusterLayout {
   /** The node's stdout and stderr, interleaved. */
   public Path consoleLog(String node) {
     return logDir(node).resolve("console.log");
+  }
+
+  /** The output of the node's {@code beforeStart} command {@code number} (from 1). */
+  public Path beforeStartLog(String node, int number) {
+    return logDir(node).resolve("before-start-" + number + ".log");
+  }
+
+  /** The cluster's own logs: the output of the {@code afterStart} commands. */
+  public Path clusterLogDir() {
+    return directory.resolve("logs");
+  }
+
+  /** The output of {@code afterStart} command {@code number} (from 1). */
+  public Path afterStartLog(int number) {
+    return clusterLogDir().resolve("after-start-" + number + ".log");
   }
 
   /** Where the node logs are, relative to the cluster directory, for messages: {@code n_*}{@code /logs}. */

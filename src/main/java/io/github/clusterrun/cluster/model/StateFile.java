@@ -45,6 +45,8 @@ public final class StateFile {
     if (cluster.stopInput() != null) {
       p.setProperty("stopInput", cluster.stopInput());
     }
+    // Absent in files written before 0.2: parallel.
+    p.setProperty("stopOrder", cluster.stopOrder().value());
     List<Node> nodes = cluster.nodes();
     p.setProperty("nodes", Integer.toString(nodes.size()));
     for (int i = 0; i < nodes.size(); i++) {
@@ -133,10 +135,19 @@ public final class StateFile {
               Instant.ofEpochMilli(Long.parseLong(require(p, "started"))),
               Duration.ofMillis(Long.parseLong(require(p, "stopTimeout"))),
               p.getProperty("stopInput"),
+              stopOrder(p.getProperty("stopOrder")),
               nodes));
     } catch (RuntimeException e) {
       throw damaged(layout, "it is damaged (" + describe(e) + ")", e);
     }
+  }
+
+  private static StopOrder stopOrder(String value) {
+    if (value == null) {
+      return StopOrder.PARALLEL;
+    }
+    return StopOrder.parse(value)
+        .orElseThrow(() -> new IllegalArgumentException("stopOrder=" + value));
   }
 
   private static Node readNode(Properties p, String key) {

@@ -171,6 +171,77 @@ public class StartMojo extends AbstractClusterMojo {
    */
   @Parameter List<NodeFile> files;
 
+  // --- Forming a real cluster (0.2): steps before and after start, stop order. ---
+
+  /**
+   * Commands run for every node (the nodes in parallel, each node's commands in order) after its
+   * directories exist and before it launches, e.g. {@code kafka-storage format}: each {@code
+   * <command>} has an {@code <executable>} or a {@code <mainClass>}, {@code <arguments>} (the
+   * node's placeholders allowed), a {@code <timeout>} in seconds (default 60) and {@code
+   * <retryUntilSuccess>}. Each runs with the node's environment (and so its mark) in the node's
+   * working directory, its output in {@code n_<i>/logs/before-start-<k>.log}, and must exit 0 in
+   * time, or {@code start} fails and every node is stopped.
+   *
+   * @since 0.2.0
+   */
+  @Parameter List<Command> beforeStart;
+
+  /**
+   * Commands run once, in order, after every node is ready, e.g. {@code redis-cli --cluster
+   * create}; with {@code <retryUntilSuccess>true</retryUntilSuccess>} a command is run again until
+   * it exits 0 or its {@code <timeout>} ends, which is how a readiness check of the whole cluster is
+   * written. Only the cluster's placeholders ({@code @{cluster.*}}) have a value here. They run in
+   * the cluster directory with the cluster's own mark (whatever they leave running is stopped with
+   * the nodes), their output in {@code logs/after-start-<k>.log}.
+   *
+   * @since 0.2.0
+   */
+  @Parameter List<Command> afterStart;
+
+  /**
+   * In which order the nodes are stopped: {@code parallel} (all at once), {@code sequential} (node
+   * 0 stopped, gracefully then forced if needed, and confirmed gone before node 1 is asked, and so
+   * on) or {@code reverse} (the last node first). Recorded with the cluster, so that {@code stop},
+   * {@code clean} and the exit hook honour it.
+   *
+   * @since 0.2.0
+   */
+  @Parameter(property = "cluster.stopOrder", defaultValue = "parallel")
+  String stopOrder;
+
+  private ClusterConfigBuilder formation(ClusterConfigBuilder builder) {
+    for (Command c : beforeStart == null ? List.<Command>of() : beforeStart) {
+      if (c == null) {
+        builder.beforeStart(null, null, null, 60, false);
+      } else {
+        builder.beforeStart(c.executable, c.mainClass, c.arguments, c.timeout, c.retryUntilSuccess);
+      }
+    }
+    for (Command c : afterStart == null ? List.<Command>of() : afterStart) {
+      if (c == null) {
+        builder.afterStart(null, null, null, 60, false);
+      } else {
+        builder.afterStart(c.executable, c.mainClass, c.arguments, c.timeout, c.retryUntilSuccess);
+      }
+    }
+    return builder.stopOrder(stopOrder);
+  }
+
+  private boolean commandsNeedClasspath() {
+    for (List<Command> commands : List.of(
+        beforeStart == null ? List.<Command>of() : beforeStart,
+        afterStart == null ? List.<Command>of() : afterStart)) {
+      for (Command c : commands) {
+        if (c != null && c.mainClass != null && !c.mainClass.isBlank()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  // --- end of forming a real cluster ---
+
   @Override
   void run(ClusterLog log) throws ClusterException {
     if (isExternal()) {
@@ -215,7 +286,7 @@ public class StartMojo extends AbstractClusterMojo {
 
   /** The classpath of {@code classpathScope}, for a {@code mainClass} node. */
   private List<String> classpath() throws ConfigException {
-    if (mainClass == null || mainClass.isBlank()) {
+    if ((mainClass == null || mainClass.isBlank()) && !commandsNeedClasspath()) {
       return List.of();
     }
     String scope = classpathScope == null ? "test" : classpathScope.trim();
@@ -244,7 +315,7 @@ public class StartMojo extends AbstractClusterMojo {
         waitFor == null
             ? Readiness.none()
             : new Readiness(waitFor.http, waitFor.tcp, waitFor.log, Duration.ofSeconds(waitFor.timeout));
-    return withFiles(ClusterConfig.builder())
+    return formation(withFiles(ClusterConfig.builder()))
         .baseDirectory(baseDirectory())
         .clusterDirectory(clusterDirectory == null ? null : clusterDirectory.toPath())
         .nodes(nodes)

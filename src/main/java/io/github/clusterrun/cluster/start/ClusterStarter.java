@@ -3,11 +3,13 @@ package io.github.clusterrun.cluster.start;
 import io.github.clusterrun.cluster.ClusterException;
 import io.github.clusterrun.cluster.ClusterLog;
 import io.github.clusterrun.cluster.cleanup.SafeDelete;
+import io.github.clusterrun.cluster.config.ClusterCommand;
 import io.github.clusterrun.cluster.config.ClusterConfig;
 import io.github.clusterrun.cluster.config.HostPort;
 import io.github.clusterrun.cluster.config.Placeholders;
 import io.github.clusterrun.cluster.config.Readiness;
 import io.github.clusterrun.cluster.evidence.LogTail;
+import io.github.clusterrun.cluster.family.FamilyMark;
 import io.github.clusterrun.cluster.family.StopReport;
 import io.github.clusterrun.cluster.guard.ExitGuard;
 import io.github.clusterrun.cluster.guard.Lifeline;
@@ -31,6 +33,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 /**
@@ -81,6 +89,7 @@ public final class ClusterStarter {
     for (int i = 0; i < config.nodes(); i++) {
       NodeFiles.write(config.files(), layout, i, ports);
     }
+    String hosts = Cluster.hosts(ports);
     List<Node> planned = new ArrayList<>();
     for (int i = 0; i < config.nodes(); i++) {
       planned.add(NodeLauncher.plan(config, layout, clusterId, i, ports));
@@ -88,7 +97,8 @@ public final class ClusterStarter {
     planned = contained(clusterId, planned);
     // Recorded before the first launch: the marks find every process even if no pid is recorded.
     Cluster cluster =
-        new Cluster(layout, clusterId, started, config.stopTimeout(), config.stopInput(), planned);
+        new Cluster(
+            layout, clusterId, started, config.stopTimeout(), config.stopInput(), config.stopOrder(), planned);
     cluster.write();
     Lifeline lifeline;
     try {
@@ -102,6 +112,7 @@ public final class ClusterStarter {
       throw new ClusterException("Cannot start the lifeline of the cluster in " + dir + ": " + e, e);
     }
     guard.guard(cluster, lifeline, confirmedStop);
+    runBeforeStart(cluster, planned, ports, hosts);
 
     Map<String, List<Probe>> probes = new LinkedHashMap<>();
     for (Node node : planned) {
@@ -152,8 +163,171 @@ public final class ClusterStarter {
     } catch (IOException e) {
       throw failStart(cluster, planned.get(0), "cluster.properties could not be written: " + e);
     }
+    runAfterStart(cluster, planned, ports, hosts);
     return cluster;
   }
+
+  // --- Forming a real cluster (0.2): the beforeStart and afterStart commands. ---
+
+  /** A command that failed: what it was, where its output is, and why. */
+  private static final class CommandFailure {
+    final String who;
+    final List<String> commandLine;
+    final Path log;
+    final String why;
+
+    CommandFailure(String who, List<String> commandLine, Path log, String why) {
+      this.who = who;
+      this.commandLine = commandLine;
+      this.log = log;
+      this.why = why;
+    }
+  }
+
+  /**
+   * Runs the {@code beforeStart} commands of every node: the nodes in parallel, each node's
+   * commands in order, with the node's environment (and mark), working directory and containment
+   * group. The first failure cancels the others, then every family is stopped.
+   */
+  private void runBeforeStart(
+      Cluster cluster, List<Node> planned, List<Map<String, Integer>> ports, String hosts)
+      throws ClusterException {
+    List<ClusterCommand> commands = config.beforeStart();
+    if (commands.isEmpty()) {
+      return;
+    }
+    CommandRunner runner = new CommandRunner(platform);
+    ClusterLayout layout = cluster.layout();
+    AtomicReference<CommandFailure> failure = new AtomicReference<>();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            planned.size(),
+            r -> {
+              Thread t = new Thread(r, "cluster-before-start");
+              t.setDaemon(true);
+              return t;
+            });
+    List<Future<?>> runs = new ArrayList<>();
+    for (Node node : planned) {
+      runs.add(
+          pool.submit(
+              () -> {
+                Placeholders values = NodeValues.of(layout, node.index(), ports);
+                for (int i = 0; i < commands.size(); i++) {
+                  ClusterCommand command = commands.get(i);
+                  List<String> line = commandLine(command, values);
+                  Path output = layout.beforeStartLog(node.name(), i + 1);
+                  try {
+                    runner.run(
+                        command,
+                        line,
+                        node.environment(),
+                        node.workingDirectory(),
+                        output,
+                        node.containmentGroup(),
+                        () -> failure.get() == null && !cluster.stopped());
+                  } catch (CommandRunner.Failed e) {
+                    String who = "beforeStart command " + (i + 1) + " of node " + node.name();
+                    if (failure.compareAndSet(null, new CommandFailure(who, line, output, e.getMessage()))) {
+                      pool.shutdownNow(); // the other nodes' commands end too
+                    }
+                    return null;
+                  } catch (InterruptedException e) {
+                    return null;
+                  }
+                }
+                return null;
+              }));
+    }
+    pool.shutdown();
+    try {
+      for (Future<?> run : runs) {
+        try {
+          run.get();
+        } catch (CancellationException | ExecutionException e) {
+          failure.compareAndSet(
+              null, new CommandFailure("beforeStart", List.of(), null, "failed: " + e.getCause()));
+        }
+      }
+    } catch (InterruptedException e) {
+      pool.shutdownNow();
+      Thread.currentThread().interrupt();
+      throw failStart(cluster, planned.get(0), "start was interrupted");
+    }
+    if (failure.get() != null) {
+      throw failCommand(cluster, failure.get());
+    }
+    if (cluster.stopped()) {
+      throw new ClusterException(
+          "The build is exiting; the cluster in " + config.clusterDirectory() + " was stopped.");
+    }
+  }
+
+  /**
+   * Runs the {@code afterStart} commands once, in order, in the cluster directory, with the
+   * cluster's placeholders and the cluster's own mark ({@link FamilyMark#ofCluster}), so that what
+   * they leave running is stopped with the nodes.
+   */
+  private void runAfterStart(
+      Cluster cluster, List<Node> planned, List<Map<String, Integer>> ports, String hosts)
+      throws ClusterException {
+    List<ClusterCommand> commands = config.afterStart();
+    if (commands.isEmpty()) {
+      return;
+    }
+    ClusterLayout layout = cluster.layout();
+    Placeholders values = NodeValues.of(layout, 0, ports).forCluster();
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("CLUSTER_DIR", layout.directory().toString());
+    env.put("CLUSTER_HOSTS", hosts);
+    env.put(FamilyMark.VARIABLE, FamilyMark.ofCluster(cluster.id()));
+    CommandRunner runner = new CommandRunner(platform);
+    for (int i = 0; i < commands.size(); i++) {
+      ClusterCommand command = commands.get(i);
+      List<String> line = commandLine(command, values);
+      Path output = layout.afterStartLog(i + 1);
+      long begin = System.nanoTime();
+      try {
+        runner.run(command, line, env, layout.directory(), output, Optional.empty(), () -> !cluster.stopped());
+      } catch (CommandRunner.Failed e) {
+        throw failCommand(
+            cluster, new CommandFailure("afterStart command " + (i + 1), line, output, e.getMessage()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw failStart(cluster, planned.get(0), "start was interrupted");
+      }
+      log.info(
+          String.format(
+              "afterStart command %d succeeded in %d ms: %s",
+              i + 1, (System.nanoTime() - begin) / 1_000_000, String.join(" ", line)));
+    }
+  }
+
+  private static List<String> commandLine(ClusterCommand command, Placeholders values) {
+    List<String> line = new ArrayList<>();
+    line.add(command.program().toString());
+    for (String argument : command.arguments()) {
+      line.add(values.resolve(argument));
+    }
+    return line;
+  }
+
+  /** Stops every node (keeping the directories) and builds the error for a command that failed. */
+  private ClusterException failCommand(Cluster cluster, CommandFailure failure) {
+    LogTail.Mark mark = failure.log == null ? null : LogTail.mark(failure.log);
+    String message =
+        "Cluster start failed: "
+            + failure.who
+            + " "
+            + failure.why
+            + "\nCommand: "
+            + String.join(" ", failure.commandLine)
+            + (mark == null ? "\n" : "\nLast lines of " + failure.log + ":\n" + mark.tail(FAILURE_TAIL_LINES))
+            + stopEverything(cluster);
+    return new ClusterException(message);
+  }
+
+  // --- end of forming a real cluster ---
 
   /**
    * The nodes, each in a group of its own where the platform contains families (a cgroup): then
@@ -211,16 +385,7 @@ public final class ClusterStarter {
     // The evidence is the log as it was when the start failed, not what the stop made it print.
     Path console = cluster.layout().consoleLog(node.name());
     LogTail.Mark mark = LogTail.mark(console);
-    String stopped;
-    try {
-      StopReport report = confirmedStop.stop(cluster, log);
-      stopped =
-          report.confirmed()
-              ? "Every node was stopped; the directories are kept in " + config.clusterDirectory() + "."
-              : "Still alive after SIGKILL: " + String.join("; ", report.survivors());
-    } catch (ClusterException e) {
-      stopped = "Stopping the other nodes failed: " + e.getMessage();
-    }
+    String stopped = stopEverything(cluster);
     String message =
         "Cluster start failed: "
             + (why.startsWith("node ") ? why : "node " + node.name() + " " + why)
@@ -232,6 +397,18 @@ public final class ClusterStarter {
             + mark.tail(FAILURE_TAIL_LINES)
             + stopped;
     return new ClusterException(message);
+  }
+
+  /** Stops every node, confirmed, keeping the directories; says how it went. */
+  private String stopEverything(Cluster cluster) {
+    try {
+      StopReport report = confirmedStop.stop(cluster, log);
+      return report.confirmed()
+          ? "Every node was stopped; the directories are kept in " + config.clusterDirectory() + "."
+          : "Still alive after SIGKILL: " + String.join("; ", report.survivors());
+    } catch (ClusterException e) {
+      return "Stopping the other nodes failed: " + e.getMessage();
+    }
   }
 
   private static String newClusterId() {

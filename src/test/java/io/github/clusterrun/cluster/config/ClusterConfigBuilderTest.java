@@ -480,4 +480,104 @@ class ClusterConfigBuilderTest {
             .build();
     assertThat(config.arguments()).contains("--id=@{node.number}");
   }
+
+  // --- Forming a real cluster (0.2): beforeStart, afterStart, stopOrder. ---
+
+  @Test
+  void commandsAndTheStopOrderAreCheckedAndKept() throws Exception {
+    ClusterConfig config =
+        valid()
+            .beforeStart("bin/node.sh", null, List.of("--format", "@{node.dataDir}", "@{empty}"), 30, false)
+            .afterStart("/bin/sh", null, List.of("-c", "echo @{cluster.hosts} @{cluster.dir}"), 5, true)
+            .stopOrder("Sequential")
+            .build();
+
+    assertThat(config.beforeStart()).hasSize(1);
+    ClusterCommand before = config.beforeStart().get(0);
+    assertThat(before.program()).isEqualTo(node);
+    assertThat(before.arguments()).containsExactly("--format", "@{node.dataDir}", "@{empty}");
+    assertThat(before.timeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(before.retryUntilSuccess()).isFalse();
+    assertThat(before.element()).isEqualTo("beforeStart/command[1]");
+    ClusterCommand after = config.afterStart().get(0);
+    assertThat(after.program()).isEqualTo(Paths.get("/bin/sh"));
+    assertThat(after.retryUntilSuccess()).isTrue();
+    assertThat(config.stopOrder()).isEqualTo(io.github.clusterrun.cluster.model.StopOrder.SEQUENTIAL);
+    assertThat(valid().build().stopOrder()).isEqualTo(io.github.clusterrun.cluster.model.StopOrder.PARALLEL);
+    assertThat(valid().build().beforeStart()).isEmpty();
+  }
+
+  @Test
+  void aCommandOfAMainClassRunsTheJavaOfTheNodeWithTheClasspath() throws Exception {
+    ClusterConfig config =
+        valid()
+            .javaNode(null, List.of("/a.jar", "/b"), null, null)
+            .afterStart(null, "com.example.Form", List.of("@{cluster.hosts}"), 5, false)
+            .build();
+    ClusterCommand after = config.afterStart().get(0);
+    assertThat(after.program().toString()).endsWith("/bin/java");
+    assertThat(after.arguments()).containsExactly("-cp", "/a.jar:/b", "com.example.Form", "@{cluster.hosts}");
+  }
+
+  @Test
+  void aCommandWithoutProgramIsRejected() {
+    assertRejected(valid().beforeStart(null, null, List.of("x"), 5, false), "beforeStart/command[1]")
+        .hasMessageContaining("neither <executable> nor <mainClass>");
+  }
+
+  @Test
+  void aCommandWithBothProgramsIsRejected() {
+    assertRejected(
+            valid()
+                .afterStart("/bin/sh", null, null, 5, false)
+                .afterStart("/bin/sh", "com.example.Form", null, 5, false),
+            "afterStart/command[2]")
+        .hasMessageContaining("both <executable> and <mainClass>");
+  }
+
+  @Test
+  void aCommandWhoseExecutableIsMissingIsRejected() {
+    assertRejected(valid().beforeStart("bin/format.sh", null, null, 5, false), "beforeStart/command[1]/executable")
+        .hasMessageContaining("bin/format.sh");
+  }
+
+  @Test
+  void aCommandTimeoutBelowOneSecondIsRejected() {
+    assertRejected(valid().afterStart("/bin/sh", null, null, 0, true), "afterStart/command[1]/timeout")
+        .hasMessageContaining("is 0 seconds");
+  }
+
+  @Test
+  void anUnknownPlaceholderInACommandIsRejected() {
+    assertRejected(valid().beforeStart("/bin/sh", null, List.of("@{node.colour}"), 5, false),
+            "beforeStart/command[1]/arguments")
+        .hasMessageContaining("@{node.colour}");
+  }
+
+  @Test
+  void aNodePlaceholderInAnAfterStartCommandIsRejectedWithTheWayOut() {
+    assertRejected(valid().afterStart("/bin/sh", null, List.of("-p", "@{node.port}"), 5, false),
+            "afterStart/command[1]/arguments")
+        .hasMessageContaining("@{node.port}, a value of one node")
+        .hasMessageContaining("runs once for the whole cluster")
+        .hasMessageContaining("@{cluster.hosts}")
+        .hasMessageContaining("<beforeStart>");
+  }
+
+  @Test
+  void anEmptyArgumentOfACommandIsRejected() {
+    java.util.List<String> arguments = new java.util.ArrayList<>();
+    arguments.add(null);
+    assertRejected(valid().afterStart("/bin/sh", null, arguments, 5, false), "afterStart/command[1]/arguments")
+        .hasMessageContaining("@{empty}");
+  }
+
+  @Test
+  void anUnknownStopOrderIsRejectedWithTheChoices() {
+    assertRejected(valid().stopOrder("random"), "stopOrder")
+        .hasMessageContaining("'random'")
+        .hasMessageContaining("parallel")
+        .hasMessageContaining("sequential")
+        .hasMessageContaining("reverse");
+  }
 }

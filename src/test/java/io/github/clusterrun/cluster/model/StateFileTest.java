@@ -109,6 +109,29 @@ class StateFileTest {
   }
 
   @Test
+  void theStopOrderRoundTripsAndAnOlderFileWithoutOneIsParallel() throws Exception {
+    ClusterLayout layout = new ClusterLayout(dir);
+    for (StopOrder order : StopOrder.values()) {
+      new Cluster(layout, "abc", Instant.ofEpochMilli(1000), Duration.ofSeconds(10), null, order,
+              List.of(node(0, "abc/n_0", 0, null)))
+          .write();
+      assertThat(StateFile.read(layout).orElseThrow().stopOrder()).isEqualTo(order);
+    }
+    assertThat(Files.readString(layout.stateFile())).contains("stopOrder=reverse");
+
+    // Written before 0.2: no stopOrder at all.
+    String old = Files.readString(layout.stateFile(), StandardCharsets.ISO_8859_1).replaceAll("(?m)^stopOrder=.*$", "");
+    Files.writeString(layout.stateFile(), old, StandardCharsets.ISO_8859_1);
+    assertThat(StateFile.read(layout).orElseThrow().stopOrder()).isEqualTo(StopOrder.PARALLEL);
+
+    // An unknown one is a damaged state, not a guess.
+    Files.writeString(layout.stateFile(), old + "stopOrder=sideways\n", StandardCharsets.ISO_8859_1);
+    assertThatThrownBy(() -> StateFile.read(layout))
+        .isInstanceOf(StateException.class)
+        .hasMessageContaining("stopOrder=sideways");
+  }
+
+  @Test
   void aRewriteReplacesTheOldState() throws Exception {
     ClusterLayout layout = new ClusterLayout(dir);
     new Cluster(layout, "abc", Instant.ofEpochMilli(1000), Duration.ofSeconds(10), null, List.of(node(0, "abc/n_0", 0, null)))
