@@ -93,6 +93,10 @@ public final class FamilyStopper {
 
   /** Stops every node's family; returns once all are gone or the forced kill gave up. */
   public StopReport stop() {
+    return stop(true);
+  }
+
+  private StopReport stop(boolean graceful) {
     if (!platform.readsEnvironments() && FALLBACK_LOGGED.compareAndSet(false, true)) {
       log.warn(
           "Process marks cannot be read on "
@@ -111,10 +115,12 @@ public final class FamilyStopper {
     }
 
     Set<Long> signalled = new LinkedHashSet<>();
-    askToStop(nodes, scan, signalled);
     Map<Node, Long> goneAt = new HashMap<>();
-    long deadline = begin + cluster.stopTimeout().toNanos();
-    scan = waitUntilGone(nodes, scan, goneAt, deadline, signalled, false);
+    if (graceful) {
+      askToStop(nodes, scan, signalled);
+      long deadline = begin + cluster.stopTimeout().toNanos();
+      scan = waitUntilGone(nodes, scan, goneAt, deadline, signalled, false);
+    }
 
     Map<Node, Boolean> killed = new HashMap<>();
     if (!allGone(nodes, scan)) {
@@ -161,6 +167,45 @@ public final class FamilyStopper {
     }
     return new StopReport(stops, survivors);
   }
+
+  // --- Tests can break the cluster (issue 12): kill, pause and resume whole families. ---
+
+  /**
+   * Kills every node's family at once, with no graceful request: frozen first, then SIGKILL, until
+   * the same proof as {@link #stop} confirms every process gone (the tests' {@code kill}).
+   */
+  public StopReport kill() {
+    return stop(false);
+  }
+
+  /**
+   * Pauses every node's family: SIGSTOP to every member and to every process group that holds only
+   * the family, round after round until a scan finds none of them running (a stopped process cannot
+   * fork, so the rounds end). Returns the processes stopped, or -1 where the platform cannot.
+   */
+  public int pause() {
+    List<Node> nodes = cluster.nodes();
+    Scan scan = scan(nodes);
+    for (int round = 0; round < MAX_SWEEPS && !scan.running.isEmpty(); round++) {
+      if (!platform.signal(Platform.Signal.STOP, scan.running, scan.groups)) {
+        return -1;
+      }
+      scan = scan(nodes);
+    }
+    return scan.running.isEmpty() ? scan.count() : -1;
+  }
+
+  /** Lets every node's family run again: SIGCONT to every member and its family's process groups. */
+  public int resume() {
+    List<Node> nodes = cluster.nodes();
+    Scan scan = scan(nodes);
+    if (!platform.signal(Platform.Signal.CONT, scan.all(), scan.groups)) {
+      return -1;
+    }
+    return scan.count();
+  }
+
+  // --- end of issue 12's block
 
   private Optional<Containment> containment() {
     return platform.containment();
