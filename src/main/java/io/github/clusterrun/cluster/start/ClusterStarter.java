@@ -7,6 +7,8 @@ import io.github.clusterrun.cluster.config.ClusterConfig;
 import io.github.clusterrun.cluster.config.HostPort;
 import io.github.clusterrun.cluster.config.Placeholders;
 import io.github.clusterrun.cluster.config.Readiness;
+import io.github.clusterrun.cluster.control.ControlServer;
+import io.github.clusterrun.cluster.control.NodeControl;
 import io.github.clusterrun.cluster.evidence.LogTail;
 import io.github.clusterrun.cluster.family.StopReport;
 import io.github.clusterrun.cluster.guard.ExitGuard;
@@ -143,6 +145,18 @@ public final class ClusterStarter {
       throw failStart(cluster, planned.get(0), "start was interrupted");
     }
 
+    // Issue 12: the control endpoint the tests use to break the cluster, exported with the rest.
+    try {
+      cluster.control(
+          ControlServer.start(
+              new NodeControl(
+                  cluster, platform, new NodeRestarter(this, config.readiness().timeout(), platform), log),
+              log));
+      cluster.write();
+    } catch (IOException e) {
+      throw failStart(cluster, planned.get(0), "its control endpoint could not be started: " + e);
+    }
+
     try {
       ExportedProperties.write(
           layout.propertiesFile(), ExportedProperties.of(cluster, config.propertyPrefix()));
@@ -185,7 +199,7 @@ public final class ClusterStarter {
     return PortAllocator.fixed(config.basePort(), config.nodes(), config.ports(), platform);
   }
 
-  private List<Probe> probes(ClusterLayout layout, Node node, String hosts) {
+  List<Probe> probes(ClusterLayout layout, Node node, String hosts) {
     Readiness readiness = config.readiness();
     Placeholders values = NodeValues.of(layout, node.index(), node.ports(), hosts);
     List<Probe> probes = new ArrayList<>();
