@@ -138,7 +138,9 @@ public final class ClusterStopper {
     for (NodeStop node : report.nodes()) {
       if (testsDid.exitedOnItsOwn(node)) {
         exited.append(exited.length() == 0 ? "" : ", ").append(node.name());
-        node.exitCode().ifPresent(code -> exited.append(" (exit code ").append(code).append(')'));
+        if (node.how() == NodeStop.How.EXITED_BEFORE) { // else the code is of the process the tests started
+          node.exitCode().ifPresent(code -> exited.append(" (exit code ").append(code).append(')'));
+        }
       }
     }
     if (exited.length() == 0) {
