@@ -84,7 +84,17 @@ public final class NodeControl {
           break;
         case KILL:
           require(node, STOPPABLE, "kill");
-          log.info("The tests killed " + stop(node, false).describe());
+          NodeStop killed = stop(node, false);
+          log.info(
+              "The tests killed "
+                  + name
+                  + " (pid "
+                  + killed.pid()
+                  + "): SIGKILL to "
+                  + processes(killed.familySize())
+                  + ", all gone in "
+                  + killed.took().toMillis()
+                  + " ms");
           break;
         case PAUSE:
           require(node, EnumSet.of(NodeState.RUNNING), "pause");
