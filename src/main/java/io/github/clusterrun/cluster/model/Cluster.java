@@ -95,7 +95,9 @@ public final class Cluster {
     Instant start = process.toHandle().info().startInstant().orElse(null);
     replace(name, node(name).orElseThrow().launched(process.pid(), start));
     processes.put(name, process);
-    process.onExit().thenRun(() -> exited(name, process.pid()));
+    // Async: the tests' actions hold this cluster's lock while they wait for a relaunched node, and
+    // the reaper thread that runs this callback runs the readiness waiter's exit callback next.
+    process.onExit().thenRunAsync(() -> exited(name, process.pid()));
     return true;
   }
 

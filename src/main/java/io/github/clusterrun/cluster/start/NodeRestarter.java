@@ -8,6 +8,7 @@ import io.github.clusterrun.cluster.model.Cluster;
 import io.github.clusterrun.cluster.model.Node;
 import io.github.clusterrun.cluster.model.NodeState;
 import io.github.clusterrun.cluster.platform.Platform;
+import io.github.clusterrun.cluster.readiness.LogProbe;
 import io.github.clusterrun.cluster.readiness.Probe;
 import io.github.clusterrun.cluster.readiness.ReadinessWaiter;
 import java.io.IOException;
@@ -41,7 +42,7 @@ final class NodeRestarter implements NodeControl.Starter {
       platform.containment().get().create(cluster.id(), name); // removed by the node's stop
     }
     Path console = cluster.layout().consoleLog(name);
-    LogTail.Mark mark = LogTail.mark(console);
+    long logSize = logSize(console);
     long launched = System.nanoTime();
     Process process;
     try {
@@ -54,12 +55,17 @@ final class NodeRestarter implements NodeControl.Starter {
       throw new ClusterException("The cluster is stopped: " + name + " was not started again.");
     }
     cluster.write();
-    List<Probe> probes = starter.probes(cluster.layout(), node, cluster.hosts());
+    List<Probe> probes = new java.util.ArrayList<>();
+    for (Probe probe : starter.probes(cluster.layout(), node, cluster.hosts())) {
+      // The ready line of the node's earlier life, in the same log, does not count.
+      probes.add(probe instanceof LogProbe ? ((LogProbe) probe).from(logSize) : probe);
+    }
     Duration[] took = new Duration[1];
     try {
       ReadinessWaiter.await(
           List.of(new ReadinessWaiter.Target(name, process, probes, launched)), timeout, (n, t) -> took[0] = t);
     } catch (ReadinessWaiter.NotReadyException e) {
+      LogTail.Mark mark = LogTail.mark(console); // the evidence as it was when the start failed
       new FamilyStopper(cluster.only(name), platform, io.github.clusterrun.cluster.ClusterLog.SILENT).kill();
       cluster.state(name, NodeState.STOPPED_BY_TESTS);
       cluster.write();
@@ -71,5 +77,13 @@ final class NodeRestarter implements NodeControl.Starter {
       throw new ClusterException("The start of " + name + " was interrupted");
     }
     return took[0];
+  }
+
+  private static long logSize(Path console) {
+    try {
+      return java.nio.file.Files.size(console);
+    } catch (IOException e) {
+      return 0;
+    }
   }
 }

@@ -347,6 +347,38 @@ class ControlServerTest {
   }
 
   @Test
+  void aNodeThatExitsWhenStartedAgainFailsTheStartAtOnceWithItsExitCodeAndLog() throws Exception {
+    Cluster cluster =
+        new ClusterStarter(
+                shNodes(
+                        1,
+                        "if [ -e again ]; then echo 'no second life'; exit 3; fi; touch again;"
+                            + " echo \"$CLUSTER_NODE_NAME up\"; exec sleep 600")
+                    .readiness(new Readiness(null, null, "^@{node.name} up$", Duration.ofSeconds(60)))
+                    .build(),
+                guard,
+                Platform.current(),
+                log)
+            .start();
+    ClusterControl control = client(cluster);
+    control.node("n_0").kill();
+    long begin = System.nanoTime();
+
+    assertThatThrownBy(() -> control.node("n_0").start())
+        .isInstanceOfSatisfying(
+            ClusterControlException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(500);
+              assertThat(e.getMessage()).contains("exited with exit code 3").contains("no second life");
+            });
+
+    // Told when it exited, not when the readiness timeout ran out.
+    assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(30));
+    assertThat(cluster.node("n_0").orElseThrow().state()).isEqualTo(NodeState.STOPPED_BY_TESTS);
+    assertThat(family(cluster, "n_0")).isEmpty();
+  }
+
+  @Test
   void aPausedNodeIsResumedThenStoppedGracefullyByTheClusterStop() throws Exception {
     Cluster cluster = startServers(1);
     long pid = cluster.node("n_0").orElseThrow().pid();
