@@ -99,6 +99,10 @@ public final class FamilyStopper {
    * up.
    */
   public StopReport stop() {
+    return stop(true);
+  }
+
+  private StopReport stop(boolean graceful) {
     if (!platform.readsEnvironments() && FALLBACK_LOGGED.compareAndSet(false, true)) {
       log.warn(
           "Process marks cannot be read on "
@@ -109,8 +113,11 @@ public final class FamilyStopper {
     List<Node> nodes = cluster.nodes();
     String ownMark = FamilyMark.ofCluster(cluster.id());
     // A cluster rebuilt from the marks alone (damaged state) may hold that family as a node already.
+    // A view of some nodes (the tests' actions on one node) leaves the cluster's own family alone.
     Node own =
-        nodes.stream().anyMatch(n -> n.mark().equals(ownMark)) ? null : Node.found(nodes.size(), ownMark);
+        cluster.isView() || nodes.stream().anyMatch(n -> n.mark().equals(ownMark))
+            ? null
+            : Node.found(nodes.size(), ownMark);
     List<Node> families = new ArrayList<>(nodes);
     if (own != null) {
       families.add(own);
@@ -118,7 +125,7 @@ public final class FamilyStopper {
     List<NodeStop> stops = new ArrayList<>();
     List<String> survivors = new ArrayList<>();
     for (List<Node> step : steps(cluster.stopOrder(), nodes, own)) {
-      stopTogether(families, step, stops, survivors);
+      stopTogether(families, step, stops, survivors, graceful);
     }
     if (survivors.isEmpty()) {
       containment().ifPresent(c -> nodes.forEach(n -> n.containmentGroup().ifPresent(c::remove)));
@@ -159,7 +166,11 @@ public final class FamilyStopper {
 
   /** Stops the families of {@code step} together: graceful, wait, forced, confirmed. */
   private void stopTogether(
-      List<Node> families, List<Node> step, List<NodeStop> stops, List<String> survivors) {
+      List<Node> families,
+      List<Node> step,
+      List<NodeStop> stops,
+      List<String> survivors,
+      boolean graceful) {
     long begin = System.nanoTime();
     Scan scan = scan(families, step);
     Map<Node, Boolean> aliveAtStart = new HashMap<>();
@@ -170,10 +181,12 @@ public final class FamilyStopper {
     }
 
     Set<Long> signalled = new LinkedHashSet<>();
-    askToStop(step, scan, signalled);
     Map<Node, Long> goneAt = new HashMap<>();
-    long deadline = begin + cluster.stopTimeout().toNanos();
-    scan = waitUntilGone(families, step, scan, goneAt, deadline, signalled, false);
+    if (graceful) {
+      askToStop(step, scan, signalled);
+      long deadline = begin + cluster.stopTimeout().toNanos();
+      scan = waitUntilGone(families, step, scan, goneAt, deadline, signalled, false);
+    }
 
     Map<Node, Boolean> killed = new HashMap<>();
     if (!allGone(step, scan)) {
@@ -218,6 +231,45 @@ public final class FamilyStopper {
               sizeAtStart.get(node)));
     }
   }
+
+  // --- Tests can break the cluster (issue 12): kill, pause and resume whole families. ---
+
+  /**
+   * Kills every node's family at once, with no graceful request: frozen first, then SIGKILL, until
+   * the same proof as {@link #stop} confirms every process gone (the tests' {@code kill}).
+   */
+  public StopReport kill() {
+    return stop(false);
+  }
+
+  /**
+   * Pauses every node's family: SIGSTOP to every member and to every process group that holds only
+   * the family, round after round until a scan finds none of them running (a stopped process cannot
+   * fork, so the rounds end). Returns the processes stopped, or -1 where the platform cannot.
+   */
+  public int pause() {
+    List<Node> nodes = cluster.nodes();
+    Scan scan = scan(nodes, nodes);
+    for (int round = 0; round < MAX_SWEEPS && !scan.running.isEmpty(); round++) {
+      if (!platform.signal(Platform.Signal.STOP, scan.running, scan.groups)) {
+        return -1;
+      }
+      scan = scan(nodes, nodes);
+    }
+    return scan.running.isEmpty() ? scan.count() : -1;
+  }
+
+  /** Lets every node's family run again: SIGCONT to every member and its family's process groups. */
+  public int resume() {
+    List<Node> nodes = cluster.nodes();
+    Scan scan = scan(nodes, nodes);
+    if (!platform.signal(Platform.Signal.CONT, scan.all(), scan.groups)) {
+      return -1;
+    }
+    return scan.count();
+  }
+
+  // --- end of issue 12's block
 
   private Optional<Containment> containment() {
     return platform.containment();
@@ -381,23 +433,13 @@ public final class FamilyStopper {
     for (ProcessSnapshot.Marked p : snapshot.marked()) {
       byMark.computeIfAbsent(p.mark(), m -> new LinkedHashSet<>()).add(p.pid());
     }
-    Set<String> nodeMarks = new HashSet<>();
-    for (Node family : families) {
-      if (!isClusterFamily(family)) {
-        nodeMarks.add(family.mark());
-      }
-    }
     Map<Node, Set<Long>> membersOf = new LinkedHashMap<>();
     Set<Long> all = new HashSet<>();
     for (Node node : families) {
       Set<Long> family = new LinkedHashSet<>();
       if (isClusterFamily(node)) {
-        // Whatever carries a mark of this cluster that is no node's: left by afterStart commands.
-        byMark.forEach((mark, pids) -> {
-          if (!nodeMarks.contains(mark)) {
-            family.addAll(pids);
-          }
-        });
+        // Whatever carries the cluster's own mark: left by afterStart commands.
+        family.addAll(byMark.getOrDefault(node.mark(), Set.of()));
         membersOf.put(node, family);
         all.addAll(family);
         continue;

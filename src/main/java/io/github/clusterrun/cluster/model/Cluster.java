@@ -118,14 +118,19 @@ public final class Cluster {
     Instant start = process.toHandle().info().startInstant().orElse(null);
     replace(name, node(name).orElseThrow().launched(process.pid(), start));
     processes.put(name, process);
-    process.onExit().thenRun(() -> exited(name, process.pid()));
+    // Async: the tests' actions hold this cluster's lock while they wait for a relaunched node, and
+    // the reaper thread that runs this callback runs the readiness waiter's exit callback next.
+    process.onExit().thenRunAsync(() -> exited(name, process.pid()));
     return true;
   }
 
   private synchronized void exited(String name, long pid) {
     node(name)
-        .filter(n -> n.pid() == pid && n.state() == NodeState.RUNNING)
-        .ifPresent(n -> replace(name, n.withState(NodeState.EXITED)));
+        .filter(n -> n.pid() == pid && (n.state() == NodeState.RUNNING || n.state() == NodeState.PAUSED))
+        .ifPresent(n -> {
+          replace(name, n.withState(NodeState.EXITED));
+          exitedOnItsOwn.add(name); // issue 12: even if the tests start it again
+        });
   }
 
   /** The node's process, when this JVM launched it. */
@@ -162,6 +167,91 @@ public final class Cluster {
       sb.append(sb.length() == 0 ? "" : ",").append("127.0.0.1:").append(ports.values().iterator().next());
     }
     return sb.toString();
+  }
+
+  // --- Tests can break the cluster (issue 12): the control endpoint, the tests' actions, one-node views.
+
+  private final Map<String, TestActions> testActions = new HashMap<>();
+  private final java.util.Set<String> exitedOnItsOwn = new java.util.LinkedHashSet<>();
+  private ControlEndpoint control;
+
+  /** What the tests did to each node (nodes they did nothing to are absent). */
+  public synchronized Map<String, TestActions> testActions() {
+    return Map.copyOf(testActions);
+  }
+
+  /** What the tests did to {@code name}. */
+  public synchronized TestActions testActions(String name) {
+    return testActions.getOrDefault(name, TestActions.NONE);
+  }
+
+  /** Records that the tests did {@code action} to {@code name}. */
+  public synchronized void recordTestAction(String name, TestActions.Action action) {
+    testActions.put(name, testActions(name).plus(action));
+  }
+
+  /** Sets what the tests did to {@code name}, as recorded in the state file. */
+  synchronized void testActions(String name, TestActions actions) {
+    if (!actions.isEmpty()) {
+      testActions.put(name, actions);
+    }
+  }
+
+  /**
+   * The nodes whose root process this JVM saw exit unasked (not stopped by the plugin or the tests),
+   * even if the tests started them again since.
+   */
+  public synchronized java.util.Set<String> exitedOnItsOwn() {
+    return java.util.Set.copyOf(exitedOnItsOwn);
+  }
+
+  /** Changes a node's state (the tests paused, resumed, stopped it). */
+  public synchronized void state(String name, NodeState state) {
+    replace(name, node(name).orElseThrow().withState(state));
+  }
+
+  /** The control endpoint this JVM serves for the cluster, while it runs. */
+  public synchronized java.util.Optional<ControlEndpoint> control() {
+    return java.util.Optional.ofNullable(control);
+  }
+
+  public synchronized void control(ControlEndpoint endpoint) {
+    this.control = endpoint;
+  }
+
+  /** Closes the control endpoint, if any: the cluster is stopped. */
+  public void closeControl() {
+    ControlEndpoint endpoint;
+    synchronized (this) {
+      endpoint = control;
+    }
+    if (endpoint != null) {
+      endpoint.close();
+    }
+  }
+
+  /**
+   * A cluster of just node {@code name}, with its process, for stopping one node's family with the
+   * same code (and the same proof) as the whole cluster's.
+   */
+  public synchronized Cluster only(String name) {
+    Node node = node(name).orElseThrow();
+    Cluster view = new Cluster(layout, id, started, stopTimeout, stopInput, List.of(node));
+    view.view = true;
+    Process process = processes.get(name);
+    if (process != null) {
+      view.processes.put(name, process);
+    }
+    return view;
+  }
+
+  // --- end of issue 12's block
+
+  private boolean view;
+
+  /** Whether this is a view of some nodes of a cluster ({@link #only}), not the whole cluster. */
+  public synchronized boolean isView() {
+    return view;
   }
 
   private void replace(String name, Node node) {

@@ -9,5 +9,15 @@ public enum NodeState {
   /** Its root process exited without being asked to (its family may live on). */
   EXITED,
   /** A stop confirmed that every process of its family is gone. */
-  STOPPED
+  STOPPED,
+
+  // --- Tests can break the cluster (issue 12): states the tests' control actions give a node. ---
+
+  /** The tests paused it: every process of its family is stopped (SIGSTOP) until they resume it. */
+  PAUSED,
+  /**
+   * The tests stopped or killed it, and every process of its family is confirmed gone: it did not
+   * exit on its own, and it stays down until the tests start it again.
+   */
+  STOPPED_BY_TESTS
 }

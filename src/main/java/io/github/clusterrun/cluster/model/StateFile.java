@@ -69,18 +69,22 @@ public final class StateFile {
         p.setProperty(key + "workingDirectory", node.workingDirectory().toString());
       }
       node.containmentGroup().ifPresent(g -> p.setProperty(key + "containmentGroup", g.toString()));
+      // Issue 12: what the tests did to the node through the control endpoint.
+      TestActions actions = cluster.testActions(node.name());
+      for (TestActions.Action action : TestActions.Action.values()) {
+        if (actions.count(action) > 0) {
+          p.setProperty(key + "tests." + action.path(), Integer.toString(actions.count(action)));
+        }
+      }
     }
+    // Issue 12: where the control endpoint listens (its token is only in cluster.properties).
+    cluster.control().ifPresent(c -> p.setProperty("control.url", c.url()));
     Path dir = cluster.directory();
     Path file = cluster.layout().stateFile();
     Path tmp = dir.resolve(ClusterLayout.STATE_FILE + ".tmp");
     try {
       Files.createDirectories(dir);
-      try (FileChannel channel =
-              FileChannel.open(
-                  tmp,
-                  StandardOpenOption.CREATE,
-                  StandardOpenOption.WRITE,
-                  StandardOpenOption.TRUNCATE_EXISTING);
+      try (FileChannel channel = OwnerOnly.open(tmp);
           OutputStream out = Channels.newOutputStream(channel)) {
         p.store(out, "cluster-maven-plugin state: what stop and clean need to find every process");
         out.flush();
@@ -128,7 +132,7 @@ public final class StateFile {
       for (int i = 0; i < count; i++) {
         nodes.add(readNode(p, "node." + i + "."));
       }
-      return Optional.of(
+      Cluster cluster =
           new Cluster(
               layout,
               require(p, "id"),
@@ -136,7 +140,12 @@ public final class StateFile {
               Duration.ofMillis(Long.parseLong(require(p, "stopTimeout"))),
               p.getProperty("stopInput"),
               stopOrder(p.getProperty("stopOrder")),
-              nodes));
+              nodes);
+      // Issue 12: what the tests did to each node.
+      for (int i = 0; i < count; i++) {
+        cluster.testActions(nodes.get(i).name(), readTestActions(p, "node." + i + "."));
+      }
+      return Optional.of(cluster);
     } catch (RuntimeException e) {
       throw damaged(layout, "it is damaged (" + describe(e) + ")", e);
     }
@@ -174,6 +183,17 @@ public final class StateFile {
         Long.parseLong(require(p, key + "pid")),
         start == null ? null : Instant.parse(start),
         NodeState.valueOf(require(p, key + "state")));
+  }
+
+  private static TestActions readTestActions(Properties p, String key) {
+    TestActions actions = TestActions.NONE;
+    for (TestActions.Action action : TestActions.Action.values()) {
+      String count = p.getProperty(key + "tests." + action.path());
+      if (count != null) {
+        actions = actions.plus(action, Integer.parseInt(count));
+      }
+    }
+    return actions;
   }
 
   private static void putList(Properties p, String key, List<String> values) {

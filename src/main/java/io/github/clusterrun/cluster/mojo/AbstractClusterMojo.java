@@ -125,6 +125,17 @@ abstract class AbstractClusterMojo extends AbstractMojo {
   @Parameter(property = "cluster.external")
   String external;
 
+  /**
+   * Run the integration tests against the cluster that a {@code mvn cluster:run} in another terminal
+   * holds in the same {@code clusterDirectory}: {@code start} exports its properties (the control
+   * endpoint's among them) and starts nothing; {@code stop} and {@code clean} stop and delete
+   * nothing.
+   *
+   * @since 0.2.0
+   */
+  @Parameter(property = "cluster.attach", defaultValue = "false")
+  boolean attach;
+
   @Parameter(defaultValue = "${project}", readonly = true, required = true)
   MavenProject project;
 

@@ -27,6 +27,13 @@ public class CleanMojo extends AbstractClusterMojo {
       log.info("The cluster is external (cluster.external): nothing to clean.");
       return;
     }
+    if (attach) {
+      log.info(
+          "cluster.attach is set: clean does not run, the cluster that cluster:run holds in "
+              + stopConfig().displayDirectory()
+              + " is left alone.");
+      return;
+    }
     new ClusterStopper(stopConfig(), confirmedStop(), log).clean();
   }
 }

@@ -23,12 +23,19 @@ public class RunMojo extends StartMojo {
 
   @Override
   void run(ClusterLog log) throws ClusterException {
+    if (attach) { // issue 12
+      throw new io.github.clusterrun.cluster.config.ConfigException(
+          "attach",
+          "is set, but cluster:run starts a cluster of its own",
+          "run cluster:run without -Dcluster.attach, and mvn verify -Dcluster.attach in another terminal");
+    }
     Cluster cluster = start(log);
     for (Node node : cluster.nodes()) {
       log.info(
           "  " + node.name() + ": 127.0.0.1:" + node.firstPort() + " (" + node.describePorts() + "), "
               + cluster.layout().nodeDir(node.name()));
     }
+    cluster.control().ifPresent(c -> log.info("  control endpoint: " + c.url() + " (token in " + cluster.layout().propertiesFile() + ")"));
     log.info("The cluster runs until Ctrl-C; its directories are kept afterwards.");
     guard().reportExitTo(cluster, log);
     try {

@@ -11,6 +11,7 @@ import io.github.clusterrun.cluster.config.PropertyPrefix;
 import io.github.clusterrun.cluster.model.Cluster;
 import io.github.clusterrun.cluster.start.ExportedProperties;
 import io.github.clusterrun.cluster.start.ExternalCluster;
+import io.github.clusterrun.cluster.start.AttachedCluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -248,6 +249,10 @@ public class StartMojo extends AbstractClusterMojo {
       exportExternal(log);
       return;
     }
+    if (attach) {
+      exportAttached(log);
+      return;
+    }
     start(log);
   }
 
@@ -282,6 +287,18 @@ public class StartMojo extends AbstractClusterMojo {
         "Using the external cluster "
             + properties.get(PropertyPrefix.of(propertyPrefix).key("hosts"))
             + " (cluster.external): nothing is started, stopped or deleted.");
+  }
+
+  /** Issue 12: {@code -Dcluster.attach}, the cluster a {@code cluster:run} holds in the same directory. */
+  private void exportAttached(ClusterLog log) throws ClusterException {
+    Map<String, String> properties = AttachedCluster.properties(stopConfig().clusterDirectory(), platform());
+    for (Map.Entry<String, String> property : properties.entrySet()) {
+      project.getProperties().setProperty(property.getKey(), property.getValue());
+    }
+    log.info(
+        "Attached to the cluster that cluster:run holds in "
+            + stopConfig().displayDirectory()
+            + " (cluster.attach): nothing is started, stopped or deleted.");
   }
 
   /** The classpath of {@code classpathScope}, for a {@code mainClass} node. */

@@ -23,6 +23,12 @@ public class StopMojo extends AbstractClusterMojo {
       log.info("The cluster is external (cluster.external): nothing to stop or delete.");
       return;
     }
+    if (attach) {
+      log.info(
+          "Attached to the cluster of cluster:run (cluster.attach): nothing to stop or delete; it runs"
+              + " until its cluster:run ends.");
+      return;
+    }
     new ClusterStopper(stopConfig(), confirmedStop(), log).stop();
   }
 }

@@ -31,6 +31,16 @@ public final class LogProbe implements Probe {
     this.pattern = pattern;
   }
 
+  /**
+   * This probe, reading from byte {@code position} on: a node started again (issue 12) appends to
+   * the log of its earlier life, whose ready line must not count.
+   */
+  public synchronized LogProbe from(long position) {
+    offset = position;
+    partial.setLength(0);
+    return this;
+  }
+
   @Override
   public synchronized boolean check() {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {

@@ -8,6 +8,8 @@ import io.github.clusterrun.cluster.config.ClusterConfig;
 import io.github.clusterrun.cluster.config.HostPort;
 import io.github.clusterrun.cluster.config.Placeholders;
 import io.github.clusterrun.cluster.config.Readiness;
+import io.github.clusterrun.cluster.control.ControlServer;
+import io.github.clusterrun.cluster.control.NodeControl;
 import io.github.clusterrun.cluster.evidence.LogTail;
 import io.github.clusterrun.cluster.family.FamilyMark;
 import io.github.clusterrun.cluster.family.StopReport;
@@ -155,6 +157,18 @@ public final class ClusterStarter {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw failStart(cluster, planned.get(0), "start was interrupted");
+    }
+
+    // Issue 12: the control endpoint the tests use to break the cluster, exported with the rest.
+    try {
+      cluster.control(
+          ControlServer.start(
+              new NodeControl(
+                  cluster, platform, new NodeRestarter(this, config.readiness().timeout(), platform), log),
+              log));
+      cluster.write();
+    } catch (IOException e) {
+      throw failStart(cluster, planned.get(0), "its control endpoint could not be started: " + e);
     }
 
     try {
@@ -362,7 +376,7 @@ public final class ClusterStarter {
     return PortAllocator.fixed(config.basePort(), config.nodes(), config.ports(), platform);
   }
 
-  private List<Probe> probes(ClusterLayout layout, Node node, List<Map<String, Integer>> ports) {
+  List<Probe> probes(ClusterLayout layout, Node node, List<Map<String, Integer>> ports) {
     Readiness readiness = config.readiness();
     Placeholders values = NodeValues.of(layout, node.index(), ports);
     List<Probe> probes = new ArrayList<>();

@@ -5,7 +5,8 @@ import io.github.clusterrun.cluster.model.Cluster;
 import io.github.clusterrun.cluster.model.Node;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
+import io.github.clusterrun.cluster.model.OwnerOnly;
+import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +19,11 @@ import java.util.Properties;
  * written to {@code cluster.properties}.
  */
 public final class ExportedProperties {
+  /** The control endpoint's URL and token, under the prefix (issue 12). */
+  public static final String CONTROL_URL = "control.url";
+
+  public static final String CONTROL_TOKEN = "control.token";
+
   private ExportedProperties() {}
 
   /** The properties of a started cluster, in a stable order. */
@@ -42,13 +48,19 @@ public final class ExportedProperties {
       p.put(prefix.key(key + "dir"), cluster.layout().nodeDir(node.name()).toString());
       p.put(prefix.key(key + "pid"), Long.toString(node.pid()));
     }
+    // Issue 12: the control endpoint the tests use to stop, kill, pause, resume, start nodes.
+    cluster.control().ifPresent(control -> {
+      p.put(prefix.key(CONTROL_URL), control.url());
+      p.put(prefix.key(CONTROL_TOKEN), control.token());
+    });
     return p;
   }
 
   static void write(Path file, Map<String, String> properties) throws IOException {
     Properties p = new Properties();
     p.putAll(properties);
-    try (OutputStream out = Files.newOutputStream(file)) {
+    // Readable by its owner only: it holds the control endpoint's token (issue 12).
+    try (OutputStream out = Channels.newOutputStream(OwnerOnly.open(file))) {
       p.store(out, "Exported by cluster-maven-plugin for the integration tests");
     }
   }

@@ -63,16 +63,19 @@ public final class ClusterStopper {
     for (Node node : cluster.nodes()) {
       logMarks.put(node.name(), LogTail.mark(cluster.layout().consoleLog(node.name())));
     }
+    // Issue 12: what the tests did, taken before the stop records every node as stopped.
+    TestsDid testsDid = TestsDid.of(cluster);
     StopReport report = confirmedStop.stop(cluster, log);
     for (NodeStop node : report.nodes()) {
-      log.info("  " + node.describe());
+      log.info("  " + testsDid.describe(node));
     }
     if (!report.confirmed()) {
       log.warn("Kept " + config.displayDirectory() + ": the kill is not confirmed.");
       throw ConfirmedStop.survivors(dir, report);
     }
 
-    TestOutcome outcome = withNodeExits(FailsafeSummaries.read(config.summaryFiles(), cluster.started()), report);
+    TestOutcome outcome =
+        withNodeExits(FailsafeSummaries.read(config.summaryFiles(), cluster.started()), report, testsDid);
     if (!outcome.passed()) {
       showLogTails(cluster, logMarks);
     }
@@ -86,7 +89,7 @@ public final class ClusterStopper {
         throw new ClusterException(
             "Every node is stopped, but " + dir + " could not be deleted: " + e, e);
       }
-      log.info("Deleted " + config.displayDirectory() + ": " + decision.reason());
+      log.info("Deleted " + config.displayDirectory() + ": " + decision.reason() + testsDid.suffix());
       return Result.DELETED;
     }
     log.info(
@@ -94,6 +97,7 @@ public final class ClusterStopper {
             + config.displayDirectory()
             + ": "
             + decision.reason()
+            + testsDid.suffix()
             + "; node logs in "
             + config.displayDirectory()
             + "/"
@@ -129,12 +133,14 @@ public final class ClusterStopper {
 
 
   /** A node that exited on its own before the stop means the tests cannot be trusted to have passed. */
-  private static TestOutcome withNodeExits(TestOutcome outcome, StopReport report) {
+  private static TestOutcome withNodeExits(TestOutcome outcome, StopReport report, TestsDid testsDid) {
     StringBuilder exited = new StringBuilder();
     for (NodeStop node : report.nodes()) {
-      if (node.how() == NodeStop.How.EXITED_BEFORE) {
+      if (testsDid.exitedOnItsOwn(node)) {
         exited.append(exited.length() == 0 ? "" : ", ").append(node.name());
-        node.exitCode().ifPresent(code -> exited.append(" (exit code ").append(code).append(')'));
+        if (node.how() == NodeStop.How.EXITED_BEFORE) { // else the code is of the process the tests started
+          node.exitCode().ifPresent(code -> exited.append(" (exit code ").append(code).append(')'));
+        }
       }
     }
     if (exited.length() == 0) {

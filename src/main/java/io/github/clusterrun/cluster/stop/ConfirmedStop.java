@@ -10,6 +10,7 @@ import io.github.clusterrun.cluster.guard.ExitGuard;
 import io.github.clusterrun.cluster.model.Cluster;
 import io.github.clusterrun.cluster.model.ClusterLayout;
 import io.github.clusterrun.cluster.model.Node;
+import io.github.clusterrun.cluster.model.NodeState;
 import io.github.clusterrun.cluster.model.StateException;
 import io.github.clusterrun.cluster.model.StateFile;
 import io.github.clusterrun.cluster.platform.Platform;
@@ -63,10 +64,18 @@ public final class ConfirmedStop implements ExitGuard.StopAction {
       if (cluster.stopped()) {
         return StopReport.nothingRunning();
       }
+      // Issue 12: a node the tests paused is resumed first, so that it can stop gracefully.
+      for (Node node : cluster.nodes()) {
+        if (node.state() == NodeState.PAUSED) {
+          new FamilyStopper(cluster.only(node.name()), platform, log).resume();
+          log.info(node.name() + " was paused by the tests: resumed so that it stops like the others");
+        }
+      }
       StopReport report = new FamilyStopper(cluster, platform, log).stop();
       if (report.confirmed()) {
         cluster.markStopped();
         guard.release(cluster);
+        cluster.closeControl(); // issue 12: the tests' control endpoint ends with the cluster
         if (Files.isDirectory(cluster.directory())) {
           cluster.write();
         }

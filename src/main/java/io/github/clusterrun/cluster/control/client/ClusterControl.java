@@ -1,0 +1,133 @@
+package io.github.clusterrun.cluster.control.client;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The client of the control endpoint that cluster-maven-plugin serves while a cluster runs: for
+ * integration tests that stop, kill, pause, resume, start or restart single nodes. No dependencies,
+ * Java 11.
+ *
+ * <pre>
+ * ClusterControl cluster = ClusterControl.fromSystemProperties();
+ * NodeInfo killed = cluster.node("n_1").kill();     // returns once every process of n_1 is gone
+ * NodeInfo again = cluster.node("n_1").start();     // returns once n_1 is ready again
+ * </pre>
+ *
+ * Add it with {@code <classifier>client</classifier>} on {@code
+ * io.github.clusterrun:cluster-maven-plugin}, test scope; let Failsafe pass {@code
+ * cluster.control.url} and {@code cluster.control.token} on ({@code <systemPropertyVariables>}).
+ */
+public final class ClusterControl {
+  private final URI base;
+  private final String token;
+  private final HttpClient http;
+  private final Duration timeout;
+
+  private ClusterControl(URI base, String token, Duration timeout) {
+    this.base = base;
+    this.token = token;
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  /** The endpoint at {@code url} ({@code http://127.0.0.1:<port>/}) with its {@code token}. */
+  public static ClusterControl of(String url, String token) {
+    return new ClusterControl(URI.create(url.endsWith("/") ? url : url + "/"), token, Duration.ofMinutes(5));
+  }
+
+  /** From the system properties {@code cluster.control.url} and {@code cluster.control.token}. */
+  public static ClusterControl fromSystemProperties() {
+    return fromSystemProperties("cluster");
+  }
+
+  /**
+   * From the system properties {@code <prefix>.control.url} and {@code <prefix>.control.token}, for
+   * a cluster exported with a {@code propertyPrefix}.
+   */
+  public static ClusterControl fromSystemProperties(String prefix) {
+    String url = System.getProperty(prefix + ".control.url");
+    String token = System.getProperty(prefix + ".control.token");
+    if (url == null || url.isEmpty() || url.startsWith("${") || token == null || token.isEmpty() || token.startsWith("${")) {
+      throw new IllegalStateException(
+          "No control endpoint: the system properties "
+              + prefix
+              + ".control.url and "
+              + prefix
+              + ".control.token are not set. Pass them on with Failsafe's <systemPropertyVariables>"
+              + " (<"
+              + prefix
+              + ".control.url>${"
+              + prefix
+              + ".control.url}</…>), and run the tests in a build where cluster:start ran.");
+    }
+    return of(url, token);
+  }
+
+  /** The same endpoint with another timeout per request (default 5 minutes: a start waits for readiness). */
+  public ClusterControl withTimeout(Duration requestTimeout) {
+    return new ClusterControl(base, token, requestTimeout);
+  }
+
+  /** Every node of the cluster, in index order. */
+  public List<NodeInfo> nodes() {
+    Object json = Json.parse(send("GET", "nodes"));
+    List<NodeInfo> nodes = new ArrayList<>();
+    for (Object node : (List<?>) json) {
+      nodes.add(NodeInfo.of((Map<?, ?>) node));
+    }
+    return nodes;
+  }
+
+  /** The node named {@code name} ({@code n_0}, {@code n_1}, …), to act on. */
+  public NodeHandle node(String name) {
+    return new NodeHandle(this, name);
+  }
+
+  /** The node of index {@code index}. */
+  public NodeHandle node(int index) {
+    return node("n_" + index);
+  }
+
+  NodeInfo act(String name, String action) {
+    return NodeInfo.of((Map<?, ?>) Json.parse(send("POST", "nodes/" + name + "/" + action)));
+  }
+
+  private String send(String method, String path) {
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(timeout)
+            .header("Authorization", "Bearer " + token)
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build();
+    HttpResponse<String> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new ClusterControlException(0, method + " " + request.uri() + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClusterControlException(0, method + " " + request.uri() + " was interrupted", e);
+    }
+    if (response.statusCode() != 200) {
+      String message = response.body();
+      try {
+        Object error = ((Map<?, ?>) Json.parse(response.body())).get("error");
+        message = error == null ? message : error.toString();
+      } catch (RuntimeException notJson) {
+        // the body as it came
+      }
+      throw new ClusterControlException(
+          response.statusCode(), method + " /" + path + ": " + response.statusCode() + " " + message, null);
+    }
+    return response.body();
+  }
+}

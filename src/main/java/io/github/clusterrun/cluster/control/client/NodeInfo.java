@@ -1,0 +1,74 @@
+package io.github.clusterrun.cluster.control.client;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A node as the control endpoint describes it: name, index, pid of its root process, ports by name,
+ * and state: {@code RUNNING}, {@code PAUSED} (by the tests), {@code STOPPED_BY_TESTS}, {@code
+ * EXITED} (on its own), {@code STOPPED} (by the plugin), {@code PLANNED}.
+ */
+public final class NodeInfo {
+  private final String name;
+  private final int index;
+  private final long pid;
+  private final Map<String, Integer> ports;
+  private final String state;
+
+  private NodeInfo(String name, int index, long pid, Map<String, Integer> ports, String state) {
+    this.name = name;
+    this.index = index;
+    this.pid = pid;
+    this.ports = Collections.unmodifiableMap(ports);
+    this.state = state;
+  }
+
+  static NodeInfo of(Map<?, ?> json) {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    Object p = json.get("ports");
+    if (p instanceof Map) {
+      ((Map<?, ?>) p).forEach((k, v) -> ports.put(k.toString(), ((Number) v).intValue()));
+    }
+    return new NodeInfo(
+        (String) json.get("name"),
+        ((Number) json.get("index")).intValue(),
+        ((Number) json.get("pid")).longValue(),
+        ports,
+        (String) json.get("state"));
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int index() {
+    return index;
+  }
+
+  public long pid() {
+    return pid;
+  }
+
+  public Map<String, Integer> ports() {
+    return ports;
+  }
+
+  /** The first port, or 0. */
+  public int port() {
+    return ports.isEmpty() ? 0 : ports.values().iterator().next();
+  }
+
+  public String state() {
+    return state;
+  }
+
+  public boolean isRunning() {
+    return "RUNNING".equals(state);
+  }
+
+  @Override
+  public String toString() {
+    return name + "(pid " + pid + ", " + state + ", " + ports + ")";
+  }
+}
