@@ -48,11 +48,14 @@ class KillMavenIT {
       alive = still;
     }
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+    // Written whole, then renamed: verify.groovy reads it as soon as it exists.
+    Path partial = result.resolveSibling(result.getFileName() + ".tmp");
     Files.writeString(
-        result,
+        partial,
         alive.isEmpty()
             ? "all " + nodes.size() + " nodes gone " + ms + " ms after Maven was killed\n"
             : "still alive after " + ms + " ms: " + alive + "\n");
+    Files.move(partial, result, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     // Maven is gone: nobody reads this fork's results. Leave at once.
     Runtime.getRuntime().halt(0);
   }
