@@ -29,7 +29,8 @@ public final class Node {
   private final Instant startInstant;
   private final NodeState state;
 
-  private Node(
+  /** Every field, as the state file records it ({@link StateFile}); the factories below name the cases. */
+  Node(
       String name,
       int index,
       String mark,
@@ -74,24 +75,6 @@ public final class Node {
   public static Node found(int index, String mark) {
     String name = mark.substring(mark.lastIndexOf('/') + 1);
     return new Node(name, index, mark, Map.of(), List.of(), Map.of(), null, null, 0, null, NodeState.PLANNED);
-  }
-
-  /** A node as recorded in the state file. */
-  static Node recorded(
-      String name,
-      int index,
-      String mark,
-      Map<String, Integer> ports,
-      List<String> command,
-      Map<String, String> environment,
-      Path workingDirectory,
-      Path containmentGroup,
-      long pid,
-      Instant startInstant,
-      NodeState state) {
-    return new Node(
-        name, index, mark, ports, command, environment, workingDirectory, containmentGroup, pid, startInstant,
-        state);
   }
 
   /** This node, launched as {@code pid}. */

@@ -171,7 +171,7 @@ public final class StateFile {
     String start = p.getProperty(key + "startInstant");
     String workDir = p.getProperty(key + "workingDirectory");
     String group = p.getProperty(key + "containmentGroup");
-    return Node.recorded(
+    return new Node(
         require(p, key + "name"),
         Integer.parseInt(require(p, key + "index")),
         require(p, key + "mark"),
