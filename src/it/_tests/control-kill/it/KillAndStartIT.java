@@ -22,6 +22,7 @@ class KillAndStartIT {
 
   @Test
   void aKilledNodeServesAgainOnceStarted() throws Exception {
+    // START SNIPPET: client
     ClusterControl cluster = ClusterControl.fromSystemProperties();
     NodeInfo before = cluster.node("n_1").info();
     int port = before.ports().get("http");
@@ -37,5 +38,6 @@ class KillAndStartIT {
     assertNotEquals(before.pid(), started.pid());
     assertEquals(before.ports(), started.ports());
     assertEquals("n_1", get(port));
+    // END SNIPPET: client
   }
 }

@@ -13,8 +13,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The README's recipes are the plugin configurations of the ITs that build them, word for word: a
- * change to an IT's POM that the README does not follow fails here, so the recipes cannot rot.
+ * The README's recipes are the plugin configurations of the ITs that build them, and its client
+ * example the code of an IT, word for word: a change to an IT that the README does not follow fails
+ * here, so the examples cannot rot.
  */
 class ReadmeRecipesTest {
   private static final Path ITS = Paths.get("src/it");
@@ -40,6 +41,16 @@ class ReadmeRecipesTest {
     }
     assertThat(snippets).as("IT POMs with the snippet " + recipe).hasSize(1);
     assertThat(Files.readString(Paths.get("README.md"))).contains(snippets.get(0));
+  }
+
+  @org.junit.jupiter.api.Test
+  void theClientExampleIsTheTestedItsCode() throws Exception {
+    String test = Files.readString(ITS.resolve("_tests/control-kill/it/KillAndStartIT.java"));
+    Matcher m =
+        Pattern.compile("// START SNIPPET: client\\n(.*?)\\n[ \\t]*// END SNIPPET: client", Pattern.DOTALL)
+            .matcher(test);
+    assertThat(m.find()).as("the client snippet in KillAndStartIT").isTrue();
+    assertThat(Files.readString(Paths.get("README.md"))).contains(dedent(m.group(1)));
   }
 
   /** The lines less the indentation they all share, as the README shows them. */
