@@ -98,10 +98,7 @@ public final class NodeControl {
           break;
         case PAUSE:
           require(node, EnumSet.of(NodeState.RUNNING), "pause");
-          int paused = family(name).pause();
-          if (paused < 0) {
-            throw new ClusterException("The family of " + name + " cannot be paused on " + platform.describe());
-          }
+          int paused = pauseFamily(name);
           cluster.state(name, NodeState.PAUSED);
           log.info("The tests paused " + name + " (pid " + node.pid() + ", " + processes(paused) + " stopped)");
           break;
@@ -147,6 +144,16 @@ public final class NodeControl {
     if (!states.contains(node.state())) {
       throw new Refused(
           409, "cannot " + action + " " + node.name() + ": it is " + node.state() + " (" + action + " needs " + states + ")");
+    }
+  }
+
+  /** Pauses the node's family; where that fails, lets what was stopped run again and says why. */
+  private int pauseFamily(String name) throws ClusterException {
+    try {
+      return family(name).pause();
+    } catch (ClusterException e) {
+      family(name).resume(); // not left half frozen
+      throw new ClusterException(name + " was not paused (and runs on): " + e.getMessage(), e);
     }
   }
 

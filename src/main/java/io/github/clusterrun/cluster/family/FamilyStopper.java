@@ -1,5 +1,6 @@
 package io.github.clusterrun.cluster.family;
 
+import io.github.clusterrun.cluster.ClusterException;
 import io.github.clusterrun.cluster.ClusterLog;
 import io.github.clusterrun.cluster.model.Cluster;
 import io.github.clusterrun.cluster.model.Node;
@@ -245,18 +246,50 @@ public final class FamilyStopper {
   /**
    * Pauses every node's family: SIGSTOP to every member and to every process group that holds only
    * the family, round after round until a scan finds none of them running (a stopped process cannot
-   * fork, so the rounds end). Returns the processes stopped, or -1 where the platform cannot.
+   * fork, so the rounds end). A process stops only once the kernel schedules it, which on a busy
+   * machine takes a while: the rounds go on for up to {@link #FORCE_TIMEOUT}, quick while members
+   * come and go, then backing off. Returns the processes stopped.
+   *
+   * @throws ClusterException when the platform cannot send SIGSTOP, or when members still run at the
+   *     deadline (named with their command lines; what was stopped stays stopped until resumed)
    */
-  public int pause() {
+  public int pause() throws ClusterException {
     List<Node> nodes = cluster.nodes();
+    long begin = System.nanoTime();
+    long deadline = begin + FORCE_TIMEOUT.toNanos();
+    long pause = POLL_NANOS;
     Scan scan = scan(nodes, nodes);
-    for (int round = 0; round < MAX_SWEEPS && !scan.running.isEmpty(); round++) {
-      if (!platform.signal(Platform.Signal.STOP, scan.running, scan.groups)) {
-        return -1;
+    int lastCount = scan.count();
+    while (!scan.running.isEmpty()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new ClusterException(
+            "After "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin)
+                + " ms of SIGSTOP, "
+                + describe(scan.running)
+                + " still running",
+            "see whether the machine is overloaded, or whether the process is in an uninterruptible"
+                + " wait (state D in /proc/<pid>/stat), then resume the node or stop it",
+            null);
       }
+      if (!platform.signal(Platform.Signal.STOP, scan.running, scan.groups)) {
+        throw new ClusterException("Processes cannot be paused on " + platform.describe());
+      }
+      LockSupport.parkNanos(pause);
       scan = scan(nodes, nodes);
+      int count = scan.count();
+      pause = count != lastCount ? POLL_NANOS : Math.min(pause * 2, MAX_POLL_NANOS);
+      lastCount = count;
     }
-    return scan.running.isEmpty() ? scan.count() : -1;
+    return scan.count();
+  }
+
+  private String describe(Set<Long> pids) {
+    List<String> each = new ArrayList<>();
+    for (long pid : pids) {
+      each.add("pid " + pid + " (" + platform.describe(pid) + ")");
+    }
+    return String.join(", ", each);
   }
 
   /** Lets every node's family run again: SIGCONT to every member and its family's process groups. */
