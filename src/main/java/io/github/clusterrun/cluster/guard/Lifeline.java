@@ -3,6 +3,8 @@ package io.github.clusterrun.cluster.guard;
 import io.github.clusterrun.cluster.family.FamilyMark;
 import io.github.clusterrun.cluster.platform.Platform;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -14,14 +16,16 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>It is the {@link Platform#watchdog platform's watchdog} (on Linux one small {@code /bin/sh}
  * process per cluster, in a session of its own so that Ctrl-C in the terminal does not reach it).
- * Its stdin is a pipe whose only writer is the Maven JVM: the pipe reads end-of-file when the JVM
- * closes it after a confirmed stop, or when the kernel closes it because the JVM died. Then the
- * watchdog ends every process carrying the cluster's {@link FamilyMark}, and exits. After a normal
- * stop it finds nothing and exits at once, so it never outlives its cluster. Where the platform has
+ * Its stdin is a pipe whose only writer is the Maven JVM. After a confirmed stop the JVM writes
+ * {@code confirmed} and closes it, and the watchdog exits at once. When the pipe reads end-of-file
+ * without that word, the JVM died: the watchdog ends every process carrying the cluster's {@link
+ * FamilyMark}, and exits. Either way it never outlives its cluster. Where the platform has
  * no watchdog, {@link #start} returns a lifeline that does nothing and the exit hook is the only
  * guard.
  */
 public final class Lifeline {
+  private static final byte[] CONFIRMED = "confirmed\n".getBytes(StandardCharsets.US_ASCII);
+
   private final Process process;
 
   private Lifeline(Process process) {
@@ -64,20 +68,34 @@ public final class Lifeline {
   }
 
   /**
-   * Closes the pipe once the kill is confirmed: the watchdog finds nothing left and exits. Waits a
-   * moment for it so that nothing of the cluster outlives the stop.
+   * Tells the watchdog that the kill is confirmed, so that it exits at once without scanning for
+   * what is left, and waits for it: nothing of the cluster outlives the stop.
    */
   public void release() {
+    end(true);
+  }
+
+  /**
+   * Closes the pipe without a word, as the kernel does when the JVM dies: the watchdog stops
+   * whatever carries the cluster's mark, then exits. For tests of the watchdog.
+   */
+  public void cut() {
+    end(false);
+  }
+
+  private void end(boolean confirmed) {
     if (process == null) {
       return;
     }
-    try {
-      process.getOutputStream().close();
+    try (OutputStream pipe = process.getOutputStream()) {
+      if (confirmed) {
+        pipe.write(CONFIRMED);
+      }
     } catch (IOException ignored) {
-      // Already closed: the watchdog has its end-of-file.
+      // Already closed, or the watchdog is gone: either way it has its end-of-file.
     }
     try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+      if (!process.waitFor(confirmed ? 5 : 30, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
     } catch (InterruptedException e) {

@@ -29,6 +29,8 @@ final class LinuxPlatform implements Platform {
   private static final Path SH = Paths.get("/bin/sh");
 
   private final Optional<Containment> containment = CgroupContainment.find(PROC);
+  /** Zombies earlier scans saw; one scan at a time, so that each confirms them as of its start. */
+  private final KnownZombies zombies = new KnownZombies(PROC);
 
   /** Whether this is a Linux with a readable {@code /proc}. */
   static boolean available() {
@@ -47,6 +49,15 @@ final class LinuxPlatform implements Platform {
 
   @Override
   public ProcessSnapshot scan(String variable, String valuePrefix) {
+    synchronized (zombies) {
+      long token = zombies.begin();
+      ProcessSnapshot snapshot = scan(variable, valuePrefix, zombies);
+      zombies.end(token);
+      return snapshot;
+    }
+  }
+
+  private static ProcessSnapshot scan(String variable, String valuePrefix, KnownZombies zombies) {
     byte[] needle = needle(variable);
     List<ProcessSnapshot.Marked> found = new ArrayList<>();
     Map<Long, List<Long>> children = new HashMap<>();
@@ -68,8 +79,14 @@ final class LinuxPlatform implements Platform {
     // The newest first: a short-lived process (a family forking fast) is read before it is gone.
     pids.sort(Comparator.reverseOrder());
     for (long pid : pids) {
+      if (zombies.isKnown(pid)) {
+        continue;
+      }
       Optional<ProcStat> stat = ProcStat.read(pid);
       if (stat.isEmpty() || stat.get().ended()) {
+        if (stat.isPresent()) {
+          zombies.saw(pid);
+        }
         continue; // gone, or a zombie
       }
       children.computeIfAbsent(stat.get().parent(), k -> new ArrayList<>()).add(pid);
@@ -252,12 +269,12 @@ final class LinuxPlatform implements Platform {
       String.join(
           "\n",
           "var=$1; prefix=$2; grace=$3; cg=$4",
-          "while read -r _; do :; done",
+          "finish() { [ -n \"$cg\" ] && rmdir \"$cg\"/*/ \"$cg\" 2>/dev/null; exit 0; }",
+          "while read -r line; do [ \"$line\" = confirmed ] && finish; done",
           "pids() { grep -lsz \"^$var=$prefix\" /proc/[0-9]*/environ | sed -n 's#^/proc/\\([0-9]*\\)/environ$#\\1#p'; }",
           "populated() { [ -n \"$cg\" ] && grep -qs '^populated 1' \"$cg\"/*/cgroup.events; }",
           "live() { for _ in 1 2 3; do p=$(pids); { [ -n \"$p\" ] || populated; } && return 0; sleep 0.02; done;"
               + " return 1; }",
-          "finish() { [ -n \"$cg\" ] && rmdir \"$cg\"/*/ \"$cg\" 2>/dev/null; exit 0; }",
           "live || finish",
           "kill -s TERM -- $p 2>/dev/null",
           "i=0; while [ $i -lt $((grace * 10)) ]; do live || finish; sleep 0.1; i=$((i + 1)); done",
