@@ -23,7 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
@@ -49,6 +52,10 @@ public final class FamilyStopper {
 
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
   private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(40);
+  /** How long to wait for a root to exit before the next scan, while one is alive. */
+  private static final long ROOT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  /** The pause between confirming scans, in which a process caught in execve shows its mark again. */
+  private static final long CONFIRM_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
   /** Consecutive empty scans that confirm a family is gone. */
   static final int CONFIRMING_SCANS = 3;
   /** SIGSTOP rounds before the families are killed however many still run. */
@@ -173,20 +180,32 @@ public final class FamilyStopper {
       List<String> survivors,
       boolean graceful) {
     long begin = System.nanoTime();
-    Scan scan = scan(families, step);
     Map<Node, Boolean> aliveAtStart = new HashMap<>();
+    List<ProcessHandle> roots = new ArrayList<>();
+    for (Node node : step) {
+      Optional<ProcessHandle> root = liveRoot(node);
+      aliveAtStart.put(node, root.isPresent());
+      // Only this JVM's children: the JDK learns of their exit at once, of others' by polling.
+      root.filter(r -> process(node).isPresent()).ifPresent(roots::add);
+    }
+    Set<Long> signalled = new LinkedHashSet<>();
+    Set<Node> asked = new HashSet<>();
+    if (graceful) {
+      // The roots first, before a scan of the whole process table: they are known already.
+      askRootsToStop(step, signalled, asked);
+    }
+    Scan scan = scan(families, step);
     Map<Node, Integer> sizeAtStart = new HashMap<>();
     for (Node node : step) {
-      aliveAtStart.put(node, liveRoot(node).isPresent());
-      sizeAtStart.put(node, scan.of(node).size());
+      int seen = scan.of(node).size();
+      sizeAtStart.put(node, aliveAtStart.get(node) && !scan.of(node).contains(node.pid()) ? seen + 1 : seen);
     }
 
-    Set<Long> signalled = new LinkedHashSet<>();
     Map<Node, Long> goneAt = new HashMap<>();
     if (graceful) {
-      askToStop(step, scan, signalled);
+      askToStop(step, scan, signalled, asked);
       long deadline = begin + cluster.stopTimeout().toNanos();
-      scan = waitUntilGone(families, step, scan, goneAt, deadline, signalled, false);
+      scan = waitUntilGone(families, step, scan, goneAt, deadline, signalled, roots, contained(step, sizeAtStart), false);
     }
 
     Map<Node, Boolean> killed = new HashMap<>();
@@ -196,7 +215,7 @@ public final class FamilyStopper {
         killed.put(node, !gone(node, scan));
       }
       scan = freezeThenKill(families, step, scan);
-      scan = waitUntilGone(families, step, scan, goneAt, forceDeadline, signalled, true);
+      scan = waitUntilGone(families, step, scan, goneAt, forceDeadline, signalled, List.of(), contained(step, sizeAtStart), true);
     }
 
     for (Node node : step) {
@@ -332,25 +351,55 @@ public final class FamilyStopper {
     return null;
   }
 
-  private void askToStop(List<Node> nodes, Scan scan, Set<Long> signalled) {
+  /** The graceful request to every live root: its {@code stopInput} line, else SIGTERM. */
+  private void askRootsToStop(List<Node> nodes, Set<Long> signalled, Set<Node> asked) {
     for (Node node : nodes) {
-      Set<Long> family = scan.of(node);
-      if (family.isEmpty()) {
+      Optional<ProcessHandle> root = liveRoot(node);
+      if (root.isEmpty()) {
         continue;
       }
-      String stopInput = cluster.stopInput();
-      if (stopInput != null && process(node).isPresent() && liveRoot(node).isPresent()) {
-        if (writeLine(process(node).get(), stopInput)) {
-          log.debug("Wrote '" + stopInput + "' to the stdin of " + node.name());
-          continue;
-        }
-        log.debug(node.name() + " closed its stdin; sending SIGTERM instead");
-      }
-      for (long pid : family) {
-        platform.terminate(pid);
-        signalled.add(pid);
+      if (writeStopInput(node)) {
+        asked.add(node);
+      } else if (signalled.add(root.get().pid())) {
+        root.get().destroy();
       }
     }
+  }
+
+  /**
+   * The graceful request to every member the scan found: nothing more for a node whose root got
+   * its {@code stopInput} line, else SIGTERM to each member not yet signalled.
+   */
+  private void askToStop(List<Node> nodes, Scan scan, Set<Long> signalled, Set<Node> asked) {
+    for (Node node : nodes) {
+      Set<Long> family = scan.of(node);
+      if (family.isEmpty() || asked.contains(node)) {
+        continue;
+      }
+      if (writeStopInput(node)) {
+        asked.add(node);
+        continue;
+      }
+      for (long pid : family) {
+        if (signalled.add(pid)) {
+          platform.terminate(pid);
+        }
+      }
+    }
+  }
+
+  /** Writes the cluster's {@code stopInput} line to the node's stdin, where it has one. */
+  private boolean writeStopInput(Node node) {
+    String stopInput = cluster.stopInput();
+    if (stopInput == null || process(node).isEmpty() || liveRoot(node).isEmpty()) {
+      return false;
+    }
+    if (writeLine(process(node).get(), stopInput)) {
+      log.debug("Wrote '" + stopInput + "' to the stdin of " + node.name());
+      return true;
+    }
+    log.debug(node.name() + " closed its stdin; sending SIGTERM instead");
+    return false;
   }
 
   private static boolean writeLine(Process process, String line) {
@@ -406,10 +455,15 @@ public final class FamilyStopper {
       Map<Node, Long> goneAt,
       long deadline,
       Set<Long> signalled,
+      List<ProcessHandle> roots,
+      boolean contained,
       boolean force) {
     int emptyScans = 0;
     long pause = POLL_NANOS;
     int lastCount = scan.count();
+    // A contained family's group tells the kernel's own truth about its members: one empty scan
+    // with an empty group is proof; elsewhere several scans in a row are.
+    int confirming = contained ? 1 : CONFIRMING_SCANS;
     while (true) {
       long now = System.nanoTime();
       for (Node node : nodes) {
@@ -421,20 +475,27 @@ public final class FamilyStopper {
       }
       // One empty scan is not proof: a process caught between fork and exec can hide from one.
       emptyScans = allGone(nodes, scan) ? emptyScans + 1 : 0;
-      if (emptyScans >= CONFIRMING_SCANS) {
+      if (emptyScans >= confirming) {
         // Last, SIGKILL to every process group the families were seen in, which holds no one else:
         // a process forking faster than the scans cannot hide from its group, which the kernel
         // signals atomically. (Its id cannot have been reused meanwhile: the kernel keeps a group's
-        // id while any process of it, a zombie included, is left.)
-        Set<Long> groups = new LinkedHashSet<>();
-        nodes.forEach(n -> groups.addAll(seenGroups.getOrDefault(n, Set.of())));
-        platform.signal(Platform.Signal.KILL, List.of(), groups);
+        // id while any process of it, a zombie included, is left.) A contained family needs none:
+        // the kernel says that no process is left in its group.
+        if (!contained) {
+          Set<Long> groups = new LinkedHashSet<>();
+          nodes.forEach(n -> groups.addAll(seenGroups.getOrDefault(n, Set.of())));
+          platform.signal(Platform.Signal.KILL, List.of(), groups);
+        }
         return scan;
       }
       if (emptyScans == 0 && now - deadline > 0) {
         return scan;
       }
-      LockSupport.parkNanos(pause);
+      if (emptyScans > 0) {
+        LockSupport.parkNanos(CONFIRM_NANOS);
+      } else if (!awaitARootExit(roots, Math.min(ROOT_WAIT_NANOS, Math.max(0, deadline - now)))) {
+        LockSupport.parkNanos(pause);
+      }
       scan = scan(families, nodes);
       // Quick while processes come and go, then every 40 ms: a scan reads the whole process table.
       int count = scan.count();
@@ -453,6 +514,48 @@ public final class FamilyStopper {
         }
       }
     }
+  }
+
+  /**
+   * While a root of the step is alive, waits until one of them exits, or {@code nanos} pass: the
+   * JDK learns of a child's exit at once, so the scan that follows comes right after it rather than
+   * a poll period later. Returns false when no root was alive (the caller polls instead).
+   */
+  private static boolean awaitARootExit(List<ProcessHandle> roots, long nanos) {
+    List<CompletableFuture<ProcessHandle>> alive = new ArrayList<>();
+    for (ProcessHandle root : roots) {
+      if (root.isAlive()) {
+        alive.add(root.onExit());
+      }
+    }
+    if (alive.isEmpty()) {
+      return false;
+    }
+    try {
+      CompletableFuture.anyOf(alive.toArray(new CompletableFuture<?>[0])).get(nanos, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // Time for a scan: members forked meanwhile get their SIGTERM too.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return true;
+  }
+
+  /**
+   * Whether every family of the step is contained: each node's in a group of its own, and the
+   * cluster's own family (which has none) empty from the start, so that nothing can join it.
+   */
+  private boolean contained(List<Node> step, Map<Node, Integer> sizeAtStart) {
+    if (containment().isEmpty()) {
+      return false;
+    }
+    for (Node node : step) {
+      boolean ok = isClusterFamily(node) ? sizeAtStart.get(node) == 0 : node.containmentGroup().isPresent();
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

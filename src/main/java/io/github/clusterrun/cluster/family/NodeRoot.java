@@ -18,7 +18,8 @@ public final class NodeRoot {
   public static Optional<ProcessHandle> of(Node node, Optional<Process> launched, Platform platform) {
     if (launched.isPresent()) {
       Process process = launched.get();
-      return process.isAlive() && process.pid() == node.pid()
+      // The JDK's own reaper may not have noticed yet a root that has just exited: ask /proc too.
+      return process.isAlive() && process.pid() == node.pid() && platform.isAlive(node.pid())
           ? Optional.of(process.toHandle())
           : Optional.empty();
     }
