@@ -4,21 +4,49 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.Proxy;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URL;
 
-/** Holds once a URL answers a GET with a 2xx status. Proxies are never used: nodes are local. */
+/**
+ * Holds once a URL answers a GET with a 2xx status. Proxies are never used: nodes are local.
+ *
+ * <p>Until the URL's port first accepts a connection, each check is only a {@link TcpProbe}: cheap
+ * enough to check often, and it never connects a port to itself (see there), which an HTTP client
+ * connecting to a port nobody listens on yet could.
+ */
 public final class HttpProbe implements Probe {
   private static final int TIMEOUT_MS = 2000;
 
   private final String url;
+  private final TcpProbe port;
+  private volatile boolean portOpen;
   private volatile String lastFailure = "";
 
   public HttpProbe(String url) {
     this.url = url;
+    this.port = portOf(url);
+  }
+
+  private static TcpProbe portOf(String url) {
+    try {
+      URI uri = new URI(url);
+      int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+      return uri.getHost() == null ? null : new TcpProbe(uri.getHost(), port);
+    } catch (URISyntaxException e) {
+      return null; // the HTTP client says what is wrong with it
+    }
   }
 
   @Override
   public boolean check() {
+    if (port != null && !portOpen) {
+      if (!port.check()) {
+        lastFailure = port.lastFailure();
+        return false;
+      }
+      portOpen = true; // from now on HTTP alone: no extra connection per check for the node to see
+    }
     HttpURLConnection connection = null;
     try {
       connection = (HttpURLConnection) new URL(url).openConnection(Proxy.NO_PROXY);

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * own launch.
  */
 public final class ReadinessWaiter implements AutoCloseable {
-  static final long POLL_MS = 10;
+  static final long POLL_MS = 5;
   static final int THREADS = 2;
 
   /** What to wait for on one node. */
