@@ -91,7 +91,7 @@ final class LinuxPlatform implements Platform {
       }
       children.computeIfAbsent(stat.get().parent(), k -> new ArrayList<>()).add(pid);
       groups.put(pid, stat.get().group());
-      if (stat.get().stopped()) {
+      if (stat.get().stopped() || (stat.get().uninterruptible() && stopPending(pid))) {
         stopped.add(pid);
       }
       if (pid == self) {
@@ -107,6 +107,30 @@ final class LinuxPlatform implements Platform {
       }
     }
     return new ProcessSnapshot(found, children, groups, stopped, foreign, true);
+  }
+
+  /** SIGSTOP's bit in the pending-signal masks of /proc/<pid>/status (signal 19 on Linux). */
+  private static final long SIGSTOP_BIT = 1L << (19 - 1);
+
+  /**
+   * Whether a SIGSTOP is pending for the process (in {@code SigPnd} or {@code ShdPnd} of {@code
+   * /proc/<pid>/status}). A process in an uninterruptible wait with a SIGSTOP pending stops before
+   * it runs another instruction of its own, so it cannot fork either: it counts as stopped. That is
+   * the parent of a {@code vfork} (as dash forks) whose child was stopped before its {@code exec}:
+   * the parent waits in the kernel until the child runs again, and never shows 'T' before.
+   */
+  private static boolean stopPending(long pid) {
+    try {
+      for (String line : Files.readAllLines(PROC.resolve(Long.toString(pid)).resolve("status"))) {
+        if ((line.startsWith("SigPnd:") || line.startsWith("ShdPnd:"))
+            && (Long.parseUnsignedLong(line.substring(7).trim(), 16) & SIGSTOP_BIT) != 0) {
+          return true;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Gone, or unreadable: not known to be stopping.
+    }
+    return false;
   }
 
   @Override
@@ -359,6 +383,11 @@ final class LinuxPlatform implements Platform {
     /** Stopped by a signal (SIGSTOP) or traced: it runs no code, so it cannot fork. */
     boolean stopped() {
       return state == 'T' || state == 't';
+    }
+
+    /** In an uninterruptible wait in the kernel ('D'): it handles signals only once out of it. */
+    boolean uninterruptible() {
+      return state == 'D';
     }
 
     boolean kernelThread() {

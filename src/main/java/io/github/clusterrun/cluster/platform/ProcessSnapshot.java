@@ -57,7 +57,11 @@ public final class ProcessSnapshot {
     return foreign.contains(pid);
   }
 
-  /** Whether the scan saw the process stopped (SIGSTOP): it cannot fork. */
+  /**
+   * Whether the scan saw the process stopped (SIGSTOP), or bound to stop before it runs again (in
+   * the kernel with a SIGSTOP pending, as the parent of a stopped {@code vfork} child): it cannot
+   * fork.
+   */
   public boolean stopped(long pid) {
     return stopped.contains(pid);
   }
