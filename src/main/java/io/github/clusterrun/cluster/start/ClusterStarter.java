@@ -40,6 +40,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
@@ -129,6 +130,7 @@ public final class ClusterStarter {
                   name, took.toMillis(), node.pid(), node.describePorts()));
         };
     NodeLauncher launcher = new NodeLauncher(platform);
+    FutureTask<ControlServer> control = null;
     // Every node is watched from the moment it is launched, while the next ones are launched.
     try (ReadinessWaiter waiter = new ReadinessWaiter(config.readiness().timeout(), ready)) {
       for (Node node : planned) {
@@ -145,6 +147,9 @@ public final class ClusterStarter {
         }
         waiter.watch(new ReadinessWaiter.Target(node.name(), process, probes.get(node.name()), launched));
       }
+      // Issue 12: the control endpoint the tests use to break the cluster, exported with the rest;
+      // started while the nodes get ready, so that it costs the start no time.
+      control = startControl(cluster);
       try {
         // The marks recorded before the launch find every process already; now the pids too.
         cluster.write();
@@ -152,23 +157,20 @@ public final class ClusterStarter {
         throw failStart(cluster, planned.get(0), "the cluster state could not be recorded: " + e.getMessage());
       }
       waiter.await();
+      cluster.control(control.get());
+      control = null;
+      cluster.write();
     } catch (ReadinessWaiter.NotReadyException e) {
       throw failStart(cluster, cluster.node(e.node()).orElseThrow(), e.getMessage());
+    } catch (ExecutionException e) {
+      throw failStart(cluster, planned.get(0), "its control endpoint could not be started: " + e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw failStart(cluster, planned.get(0), "start was interrupted");
-    }
-
-    // Issue 12: the control endpoint the tests use to break the cluster, exported with the rest.
-    try {
-      cluster.control(
-          ControlServer.start(
-              new NodeControl(
-                  cluster, platform, new NodeRestarter(this, config.readiness().timeout(), platform), log),
-              log));
-      cluster.write();
-    } catch (IOException e) {
-      throw failStart(cluster, planned.get(0), "its control endpoint could not be started: " + e);
+    } finally {
+      if (control != null) { // the start failed: the endpoint ends with it
+        closeWhenStarted(control);
+      }
     }
 
     try {
@@ -179,6 +181,30 @@ public final class ClusterStarter {
     }
     runAfterStart(cluster, planned, ports, hosts);
     return cluster;
+  }
+
+  private FutureTask<ControlServer> startControl(Cluster cluster) {
+    FutureTask<ControlServer> task =
+        new FutureTask<>(
+            () ->
+                ControlServer.start(
+                    new NodeControl(
+                        cluster, platform, new NodeRestarter(this, config.readiness().timeout(), platform), log),
+                    log));
+    Thread thread = new Thread(task, "cluster-control-start");
+    thread.setDaemon(true);
+    thread.start();
+    return task;
+  }
+
+  private static void closeWhenStarted(FutureTask<ControlServer> control) {
+    try {
+      control.get().close();
+    } catch (ExecutionException e) {
+      // It never started: nothing to close.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   // --- Forming a real cluster (0.2): the beforeStart and afterStart commands. ---
