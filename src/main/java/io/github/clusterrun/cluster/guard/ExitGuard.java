@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The one registry of the clusters this JVM started and has not yet confirmed stopped, by
@@ -22,8 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #find finds} it with its {@link Process} objects, so exit codes are known.
  *
  * <p>Maven closes a plugin's class loader when the build ends, before the JVM runs its exit hooks:
- * the guard has every core class loaded ({@link ClassPreloader}) the first time it guards a cluster,
- * so that the hook never meets a class it cannot load.
+ * {@code start} has the guard load every core class ({@link ClassPreloader}) before it returns, so
+ * that the hook never meets a class it cannot load.
  */
 public final class ExitGuard {
   private static final ExitGuard JVM = new ExitGuard();
@@ -49,7 +48,8 @@ public final class ExitGuard {
   }
 
   private final Map<Path, Guarded> guarded = new ConcurrentHashMap<>();
-  private final AtomicBoolean preloaded = new AtomicBoolean();
+  private final Object preloaded = new Object();
+  private Thread preload;
 
   /** A guard of its own; the plugin uses {@link #jvm()}. */
   public ExitGuard() {}
@@ -61,17 +61,36 @@ public final class ExitGuard {
 
   /** Guards a cluster from now on, until {@link #release}. */
   public void guard(Cluster cluster, Lifeline lifeline, StopAction stop) {
-    if (preloaded.compareAndSet(false, true)) {
-      // In the background: the nodes launch meanwhile, and the hook is needed only at the end.
-      Thread preload = new Thread(ClassPreloader::preloadCore, "cluster-preload");
-      preload.setDaemon(true);
-      preload.start();
-    }
     Guarded[] self = new Guarded[1];
     Thread hook = new Thread(() -> onExit(self[0]), "cluster-exit-hook");
     self[0] = new Guarded(cluster, lifeline, stop, hook);
     guarded.put(cluster.directory(), self[0]);
     Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /**
+   * Loads every core class in the background, once per guard, so that the exit hook can run after
+   * Maven closed the plugin's class loader. {@code start} calls it once its nodes are launched, so
+   * that it takes no CPU from the launch, and {@link #awaitPreloaded waits} for it before it returns.
+   */
+  public void preloadInBackground() {
+    synchronized (preloaded) {
+      if (preload == null) {
+        preload = new Thread(ClassPreloader::preloadCore, "cluster-preload");
+        preload.setDaemon(true);
+        preload.start();
+      }
+    }
+  }
+
+  /** Returns once the classes are loaded (starting to load them if nobody did). */
+  public void awaitPreloaded() throws InterruptedException {
+    preloadInBackground();
+    Thread loading;
+    synchronized (preloaded) {
+      loading = preload;
+    }
+    loading.join();
   }
 
   /**

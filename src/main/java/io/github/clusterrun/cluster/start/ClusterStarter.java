@@ -147,8 +147,9 @@ public final class ClusterStarter {
         }
         waiter.watch(new ReadinessWaiter.Target(node.name(), process, probes.get(node.name()), launched));
       }
-      // Issue 12: the control endpoint the tests use to break the cluster, exported with the rest;
-      // started while the nodes get ready, so that it costs the start no time.
+      // While the nodes get ready: the classes the exit hook needs, and the control endpoint the
+      // tests use to break the cluster (issue 12), exported with the rest.
+      guard.preloadInBackground();
       control = startControl(cluster);
       try {
         // The marks recorded before the launch find every process already; now the pids too.
@@ -157,6 +158,7 @@ public final class ClusterStarter {
         throw failStart(cluster, planned.get(0), "the cluster state could not be recorded: " + e.getMessage());
       }
       waiter.await();
+      guard.awaitPreloaded();
       cluster.control(control.get());
       control = null;
       cluster.write();
