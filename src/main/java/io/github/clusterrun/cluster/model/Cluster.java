@@ -111,11 +111,16 @@ public final class Cluster {
    * the cluster was stopped meanwhile (the JVM is exiting): the caller must end that process itself.
    * The record changes to {@link NodeState#EXITED} when the process exits unasked.
    */
-  public synchronized boolean launched(String name, Process process) {
+  public boolean launched(String name, Process process) {
+    // Read before taking the lock: nodes are launched from several threads at once.
+    Instant start = process.toHandle().info().startInstant().orElse(null);
+    return launched(name, process, start);
+  }
+
+  private synchronized boolean launched(String name, Process process, Instant start) {
     if (stopped()) {
       return false;
     }
-    Instant start = process.toHandle().info().startInstant().orElse(null);
     replace(name, node(name).orElseThrow().launched(process.pid(), start));
     processes.put(name, process);
     // Async: the tests' actions hold this cluster's lock while they wait for a relaunched node, and

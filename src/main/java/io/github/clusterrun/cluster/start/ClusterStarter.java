@@ -41,6 +41,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
@@ -54,6 +55,8 @@ import java.util.regex.Pattern;
 public final class ClusterStarter {
   /** Lines of a failed node's console log shown in the build error. */
   static final int FAILURE_TAIL_LINES = 20;
+  /** Threads that launch nodes at once, however many nodes there are. */
+  static final int LAUNCH_THREADS = 4;
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -133,20 +136,7 @@ public final class ClusterStarter {
     FutureTask<ControlServer> control = null;
     // Every node is watched from the moment it is launched, while the next ones are launched.
     try (ReadinessWaiter waiter = new ReadinessWaiter(config.readiness().timeout(), ready)) {
-      for (Node node : planned) {
-        Process process;
-        long launched = System.nanoTime(); // "ready in" counts from here, not from the watch
-        try {
-          process = launcher.launch(node, layout.consoleLog(node.name()));
-        } catch (IOException e) {
-          throw failStart(cluster, node, "could not be launched: " + e.getMessage());
-        }
-        if (!cluster.launched(node.name(), process)) {
-          process.destroyForcibly();
-          throw new ClusterException("The build is exiting; the cluster in " + dir + " was stopped.");
-        }
-        waiter.watch(new ReadinessWaiter.Target(node.name(), process, probes.get(node.name()), launched));
-      }
+      launchAll(cluster, planned, launcher, waiter, probes);
       // While the nodes get ready: the classes the exit hook needs, and the control endpoint the
       // tests use to break the cluster (issue 12), exported with the rest.
       guard.preloadInBackground();
@@ -183,6 +173,78 @@ public final class ClusterStarter {
     }
     runAfterStart(cluster, planned, ports, hosts);
     return cluster;
+  }
+
+  /**
+   * Launches every node, from up to {@value #LAUNCH_THREADS} threads at once: a fork from Maven's
+   * JVM takes a few milliseconds, many more once the first nodes boot and take the CPU, and every
+   * millisecond a node waits for its fork comes on top of its own start. Each node is watched from
+   * its own launch. Returns once every launch is done; the first failure fails the start.
+   */
+  private void launchAll(
+      Cluster cluster,
+      List<Node> planned,
+      NodeLauncher launcher,
+      ReadinessWaiter waiter,
+      Map<String, List<Probe>> probes)
+      throws ClusterException {
+    // The first failure: the node and why, or null when the build is exiting (the cluster stopped).
+    AtomicReference<Map.Entry<Node, String>> failure = new AtomicReference<>();
+    AtomicInteger next = new AtomicInteger();
+    Runnable launching =
+        () -> {
+          for (int i = next.getAndIncrement(); i < planned.size() && failure.get() == null; i = next.getAndIncrement()) {
+            Node node = planned.get(i);
+            String why = launch(cluster, node, launcher, waiter, probes.get(node.name()));
+            if (why != null) {
+              failure.compareAndSet(null, Map.entry(node, why));
+            }
+          }
+        };
+    int threads = Math.min(LAUNCH_THREADS, planned.size());
+    List<Thread> helpers = new ArrayList<>();
+    for (int t = 1; t < threads; t++) {
+      Thread helper = new Thread(launching, "cluster-launch-" + t);
+      helper.setDaemon(true);
+      helper.start();
+      helpers.add(helper);
+    }
+    launching.run();
+    try {
+      for (Thread helper : helpers) {
+        helper.join();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failure.compareAndSet(null, Map.entry(planned.get(0), "start was interrupted"));
+    }
+    Map.Entry<Node, String> failed = failure.get();
+    if (failed == null) {
+      return;
+    }
+    if (cluster.stopped()) {
+      throw new ClusterException(
+          "The build is exiting; the cluster in " + config.clusterDirectory() + " was stopped.");
+    }
+    throw failStart(cluster, failed.getKey(), failed.getValue());
+  }
+
+  /** Launches one node and watches it; returns why it could not be, or null. */
+  private static String launch(
+      Cluster cluster, Node node, NodeLauncher launcher, ReadinessWaiter waiter, List<Probe> probes) {
+    Process process;
+    long launched = System.nanoTime(); // "ready in" counts from here, not from the watch
+    try {
+      process = launcher.launch(node, cluster.layout().consoleLog(node.name()));
+    } catch (IOException e) {
+      return "could not be launched: " + e.getMessage();
+    }
+    if (!cluster.launched(node.name(), process)) {
+      process.destroyForcibly();
+      return "was not launched: the build is exiting";
+    }
+    waiter.watch(new ReadinessWaiter.Target(node.name(), process, probes, launched));
+    return null;
   }
 
   private FutureTask<ControlServer> startControl(Cluster cluster) {
