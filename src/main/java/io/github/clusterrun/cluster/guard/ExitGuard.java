@@ -21,8 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #find finds} it with its {@link Process} objects, so exit codes are known.
  *
  * <p>Maven closes a plugin's class loader when the build ends, before the JVM runs its exit hooks:
- * {@code start} has the guard load every core class ({@link ClassPreloader}) before it returns, so
- * that the hook never meets a class it cannot load.
+ * {@code start} has the guard load every core class ({@link ClassPreloader}) in the background once
+ * the nodes are launched, so that the hook never meets a class it cannot load.
  */
 public final class ExitGuard {
   private static final ExitGuard JVM = new ExitGuard();
@@ -70,8 +70,8 @@ public final class ExitGuard {
 
   /**
    * Loads every core class in the background, once per guard, so that the exit hook can run after
-   * Maven closed the plugin's class loader. {@code start} calls it once its nodes are launched, so
-   * that it takes no CPU from the launch, and {@link #awaitPreloaded waits} for it before it returns.
+   * Maven closed the plugin's class loader (at the end of the build, well after {@code start}).
+   * {@code start} calls it once its nodes are launched, so that it takes no CPU from the launch.
    */
   public void preloadInBackground() {
     synchronized (preloaded) {
@@ -81,16 +81,6 @@ public final class ExitGuard {
         preload.start();
       }
     }
-  }
-
-  /** Returns once the classes are loaded (starting to load them if nobody did). */
-  public void awaitPreloaded() throws InterruptedException {
-    preloadInBackground();
-    Thread loading;
-    synchronized (preloaded) {
-      loading = preload;
-    }
-    loading.join();
   }
 
   /**

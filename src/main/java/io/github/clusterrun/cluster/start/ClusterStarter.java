@@ -148,7 +148,6 @@ public final class ClusterStarter {
         throw failStart(cluster, planned.get(0), "the cluster state could not be recorded: " + e.getMessage());
       }
       waiter.await();
-      guard.awaitPreloaded();
       cluster.control(control.get());
       control = null;
       cluster.write();
