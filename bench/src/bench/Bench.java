@@ -5,6 +5,7 @@ import bench.Logs.MavenLog;
 import bench.Logs.Mojo;
 import bench.Logs.Samples;
 import bench.Logs.Stamps;
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -33,7 +34,10 @@ public final class Bench {
   private static final Pattern CLUSTER_READY = Pattern.compile("^Cluster of \\d+ nodes? ready in");
   private static final Pattern STOPPED =
       Pattern.compile("^\\s*(n_\\d+) \\(pid \\d+\\): (stopped gracefully in|killed after the stop timeout,) (\\d+) ms");
+  private static final Pattern FAMILY = Pattern.compile("(\\d+) processes in its family");
   private static final Pattern DELETED = Pattern.compile("^Deleted ");
+  /** The freeze node: a shell forking children that live 5 s, as fast as it can. */
+  static final String FORK_LOOP = "while :; do sleep 5 & done";
 
   /** The options (bench/run --help), by name without the dashes; bench/run adds the paths. */
   final Map<String, String> opt = new LinkedHashMap<>();
@@ -50,7 +54,7 @@ public final class Bench {
   public static void main(String[] args) throws Exception {
     Bench b = new Bench();
     String defaults = "reps=3 peer-reps=2 peer-big-reps=1 overhead-reps=5 scale-reps=1 sizes=1,8,32 scale-nodes=128 files=100000"
-        + " delay-ms=2000 linger-ms=1000 only=start,cleanup,overhead,scale";
+        + " delay-ms=2000 linger-ms=1000 only=start,cleanup,overhead,scale,stoporder,freeze";
     for (String kv : defaults.split(" ")) {
       b.opt.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
     }
@@ -119,6 +123,12 @@ public final class Bench {
     }
     for (int rep = 1; only.contains("scale") && rep <= num("scale-reps"); rep++) {
       clusterRun("scale", num("scale-nodes"), rep);
+    }
+    if (only.contains("stoporder")) {
+      stopOrder();
+    }
+    if (only.contains("freeze")) {
+      freeze();
     }
     machine.put("load average at the end", loadAverage());
     machine.put("benchmark run time", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - begin) + " s (without building the plugin)");
@@ -355,6 +365,81 @@ public final class Bench {
     }
   }
 
+  /** A 3-member etcd cluster (a leader-based system) stopped in parallel and one member after the other. */
+  private void stopOrder() throws Exception {
+    if (!onPath("etcd") || !onPath("etcdctl")) {
+      add("stoporder", "skipped", 3, 0, "skipped", 1);
+      log("stoporder skipped: etcd or etcdctl is not on PATH");
+      return;
+    }
+    List<String> args = List.of("--name=@{node.name}", "--data-dir=@{node.dataDir}",
+        "--listen-client-urls=http://127.0.0.1:@{node.port.client}", "--advertise-client-urls=http://127.0.0.1:@{node.port.client}",
+        "--listen-peer-urls=http://127.0.0.1:@{node.port.peer}", "--initial-advertise-peer-urls=http://127.0.0.1:@{node.port.peer}",
+        "--initial-cluster=@{nodes[,]:@{node.name}=http://127.0.0.1:@{node.port.peer}}", "--initial-cluster-state=new",
+        "--initial-cluster-token=clusterbench");
+    for (int rep = 1; rep <= reps; rep++) {
+      for (String order : rep % 2 == 1 ? List.of("parallel", "sequential") : List.of("sequential", "parallel")) {
+        String more = "          <ports><port>client</port><port>peer</port></ports>\n"
+            + "          <waitFor><log>ready to serve client requests</log><http>http://127.0.0.1:@{node.port.client}/health</http></waitFor>\n"
+            + "          <afterStart><command><executable>etcdctl</executable>\n"
+            + Poms.arguments(List.of("--endpoints=@{cluster.hosts}", "endpoint", "health"), "            ")
+            + "            <timeout>60</timeout><retryUntilSuccess>true</retryUntilSuccess></command></afterStart>\n"
+            + "          <stopOrder>" + order + "</stopOrder>\n";
+        MvnRun r = check(mvn(project("stoporder-" + order, false, poms.cluster(3, "etcd", args, more)),
+            "stoporder-" + order + "-r" + rep, false, true));
+        Mojo stop = r.log().mojos("cluster-maven-plugin", "stop").get(0);
+        List<Long> nodes = nodeStops(r.log(), stop, "stoporder", order, 3, rep);
+        add("stoporder", order, 3, rep, "stop_ms", stop.millis());
+        add("stoporder", order, 3, rep, "left_running", r.leftRunning());
+        log(String.format("stoporder %-12s rep %d: stop goal %5d ms, per node %s ms", order, rep, stop.millis(), nodes));
+      }
+    }
+  }
+
+  /**
+   * A node whose family forks fast ({@link #FORK_LOOP}, marked by an environment variable), left running
+   * 2 s, then stopped: the stop goal's time and the processes of the family left once Maven has exited.
+   */
+  private void freeze() throws Exception {
+    for (int rep = 1; rep <= reps; rep++) {
+      for (String tool : List.of("cluster", "process-exec")) {
+        String mark = "BENCH_FAMILY=clusterbench-" + runId + "-freeze-" + tool + "-" + rep;
+        List<String> cmd = List.of("/usr/bin/env", mark, "/bin/sh", "-c", FORK_LOOP);
+        String plugin = tool.equals("cluster")
+            ? poms.cluster(1, cmd.get(0), cmd.subList(1, cmd.size()), "          <stopTimeout>10</stopTimeout>\n"
+                + "          <afterStart><command><executable>/bin/sleep</executable><arguments><argument>2</argument>"
+                + "</arguments><timeout>10</timeout></command></afterStart>\n")
+            : Poms.processExec(List.of(cmd), new String[1], 2);
+        MvnRun r = check(mvn(project("freeze-" + tool, false, plugin), "freeze-" + tool + "-r" + rep, false, true));
+        int left = Logs.withEnvironment(mark).size();
+        int killed = killAll(mark);
+        Mojo stop = r.log().mojos(tool + "-maven-plugin", tool.equals("cluster") ? "stop" : "stop-all").get(0);
+        add("freeze", tool, 1, rep, "stop_ms", stop.millis());
+        add("freeze", tool, 1, rep, "left_running", left);
+        Line family = r.log().find(stop.first(), FAMILY);
+        if (family != null && tool.equals("cluster")) {
+          Matcher m = FAMILY.matcher(family.text());
+          m.find();
+          add("freeze", tool, 1, rep, "family_at_stop", Long.parseLong(m.group(1)));
+        }
+        log(String.format("freeze    %-12s rep %d: stop goal %5d ms, %d processes of the family left after Maven exited"
+            + " (%d killed by the benchmark)", tool, rep, stop.millis(), left, killed));
+      }
+    }
+  }
+
+  /** SIGKILL to every process carrying the mark until three scans in a row find none; returns how many. */
+  private static int killAll(String mark) throws Exception {
+    int killed = 0;
+    for (int empty = 0; empty < 3; ) {
+      List<ProcessHandle> found = Logs.withEnvironment(mark);
+      empty = found.isEmpty() ? empty + 1 : 0;
+      killed += (int) found.stream().filter(ProcessHandle::destroyForcibly).count();
+      Thread.sleep(20);
+    }
+    return killed;
+  }
+
   // ---------------------------------------------------------------- Maven and helpers
 
   /** One Maven build and what it left: BenchNodes still running once Maven has exited and their linger is over. */
@@ -430,6 +515,11 @@ public final class Bench {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
+  }
+
+  private static boolean onPath(String program) {
+    return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+        .anyMatch(d -> Files.isExecutable(Paths.get(d, program)));
   }
 
   private Map<String, String> machine() throws Exception {

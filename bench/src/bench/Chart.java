@@ -110,6 +110,18 @@ final class Chart {
     }
     threads.series("cluster-maven-plugin", CLUSTER, "of which named cluster-*", NODE, "process-exec-maven-plugin", PROCESS_EXEC,
         "exec-maven-plugin async", EXEC);
+    Panel order = new Panel("7. Stop of a 3-member etcd cluster", "s", false, Double.NaN, "");
+    panels.add(order);
+    for (String o : List.of("sequential", "parallel")) {
+      order.group("stopOrder " + o, List.of(r.stat("stoporder", o, 3, "stop_ms").div(1000), r.stat("stoporder", o, 3, "max_node_stop_ms").div(1000)));
+    }
+    order.series("stop goal", CLUSTER, "slowest node's stop", NODE);
+    Panel freeze = new Panel("8. Stop of a node forking fast", "s / processes", true, Double.NaN, "");
+    panels.add(freeze);
+    freeze.group("stop goal (s)", List.of(r.stat("freeze", "cluster", 1, "stop_ms").div(1000), r.stat("freeze", "process-exec", 1, "stop_ms").div(1000)));
+    freeze.group("left after Maven exited", List.of(r.stat("freeze", "cluster", 1, "left_running"), r.stat("freeze", "process-exec", 1, "left_running")));
+    freeze.series("cluster-maven-plugin", CLUSTER, "process-exec-maven-plugin", PROCESS_EXEC);
+
     int cols = (panels.size() + 1) / 2;
     int width = 20 + 540 * cols;
     BufferedImage img = new BufferedImage(width, H, BufferedImage.TYPE_INT_RGB);

@@ -16,7 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** What the benchmark reads back: Maven's timestamped log, the Maven JVM's threads and CPU, the nodes' stamps, their processes. */
+/** What the benchmark reads back: Maven's timestamped log, the Maven JVM's threads and CPU, the nodes' stamps, /proc. */
 final class Logs {
   static final String MAVEN_OPTS =
       "-Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSS";
@@ -181,5 +181,21 @@ final class Logs {
   /** Processes whose command line contains {@code text}. */
   static List<ProcessHandle> withCommandLine(String text) {
     return ProcessHandle.allProcesses().filter(h -> h.info().commandLine().map(c -> c.contains(text)).orElse(false)).toList();
+  }
+
+  /** Processes whose environment holds {@code NAME=value} (read from /proc/PID/environ). */
+  static List<ProcessHandle> withEnvironment(String entry) throws IOException {
+    try (Stream<Path> procs = Files.list(Paths.get("/proc"))) {
+      return procs.filter(p -> p.getFileName().toString().matches("[0-9]+") && environ(p).contains("\0" + entry + "\0"))
+          .flatMap(p -> ProcessHandle.of(Long.parseLong(p.getFileName().toString())).stream()).toList();
+    }
+  }
+
+  private static String environ(Path proc) {
+    try {
+      return "\0" + new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.ISO_8859_1);
+    } catch (IOException | SecurityException gone) {
+      return ""; // exited meanwhile, or not ours
+    }
   }
 }

@@ -245,6 +245,25 @@ final class Report {
       p("| 6. scale: start / stop / cleanup | " + n + " | " + t(st("scale", "cluster", n, "start_ms")) + " / "
           + t(st("scale", "cluster", n, "stop_ms")) + " / " + t(st("scale", "cluster", n, "delete_ms")) + " | not run | n/a |");
     }
+    if (r.nodeCounts("stoporder").isEmpty() || !st("stoporder", "skipped", -1, "skipped").empty()) {
+      p("| 7. stoporder: etcd, 3 members | 3 | " + (r.nodeCounts("stoporder").isEmpty() ? "not measured in this run"
+          : "skipped: `etcd` or `etcdctl` is not on PATH") + " | n/a | n/a |");
+    }
+    for (String order : new String[] {"sequential", "parallel"}) {
+      if (!st("stoporder", order, 3, "stop_ms").empty()) {
+        p("| 7. stoporder " + order + ": etcd, 3 members, stop goal; per node; slowest node | 3 | " + t(st("stoporder", order, 3, "stop_ms"))
+            + "; " + t(st("stoporder", order, 3, "node_stop_ms")) + "; " + t(st("stoporder", order, 3, "max_node_stop_ms"))
+            + " | n/a (no stop order choice) | n/a |");
+      }
+    }
+    if (st("freeze", "cluster", 1, "stop_ms").empty()) {
+      p("| 8. freeze: stop of a node forking fast | 1 | not measured in this run | n/a | n/a |");
+    } else {
+      p("| 8. freeze: stop of a node forking fast (`" + Bench.FORK_LOOP + "`); processes of its family left after Maven exited | 1 | "
+          + t(st("freeze", "cluster", 1, "stop_ms")) + "; " + n(st("freeze", "cluster", 1, "left_running"), "%.0f", "") + " left | "
+          + t(st("freeze", "process-exec", 1, "stop_ms")) + "; " + n(st("freeze", "process-exec", 1, "left_running"), "%.0f", "")
+          + " left | " + x(med("freeze", "cluster", 1, "stop_ms") / med("freeze", "process-exec", 1, "stop_ms")) + " (stop) |");
+    }
     p("");
   }
 
