@@ -36,12 +36,18 @@ final class Report {
     Files.writeString(out, merge(old, report.md.toString()), StandardCharsets.UTF_8);
   }
 
-  /** {@code old} with the text between the markers replaced; without markers, the block and an Analysis stub. */
+  /**
+   * {@code old} with the text between the markers replaced; without markers, the block and an Analysis
+   * stub. A file with one marker only, or with them out of order, is refused rather than overwritten.
+   */
   static String merge(String old, String generated) {
     int b = old.indexOf(BEGIN);
-    int e = old.indexOf(END, Math.max(b, 0));
-    if (b < 0 || e < 0) {
+    int e = old.indexOf(END);
+    if (b < 0 && e < 0) {
       return BEGIN + "\n" + generated + END + "\n\n## Analysis\n\n";
+    }
+    if (b < 0 || e < b) {
+      throw new IllegalStateException("RESULTS.md needs both markers, " + BEGIN + " before " + END + "; fix it by hand");
     }
     return old.substring(0, b) + BEGIN + "\n" + generated + old.substring(e);
   }
