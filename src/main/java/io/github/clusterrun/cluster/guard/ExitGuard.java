@@ -71,12 +71,19 @@ public final class ExitGuard {
   /**
    * Loads every core class in the background, once per guard, so that the exit hook can run after
    * Maven closed the plugin's class loader (at the end of the build, well after {@code start}).
-   * {@code start} calls it once its nodes are launched, so that it takes no CPU from the launch.
+   * {@code start} calls it once its nodes are launched, so that it takes no CPU from the launch,
+   * with a warm-up of what {@code stop} will need, run next on the same thread.
    */
-  public void preloadInBackground() {
+  public void preloadInBackground(Runnable warmUp) {
     synchronized (preloaded) {
       if (preload == null) {
-        preload = new Thread(ClassPreloader::preloadCore, "cluster-preload");
+        preload =
+            new Thread(
+                () -> {
+                  ClassPreloader.preloadCore();
+                  warmUp.run();
+                },
+                "cluster-preload");
         preload.setDaemon(true);
         preload.start();
       }

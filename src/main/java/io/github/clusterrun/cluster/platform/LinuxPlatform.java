@@ -1,5 +1,6 @@
 package io.github.clusterrun.cluster.platform;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -358,22 +359,49 @@ final class LinuxPlatform implements Platform {
 
     /** The stat of a process; empty when it is gone or cannot be read. */
     static Optional<ProcStat> read(long pid) {
-      try {
-        String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));
-        // The command name (field 2) is in parentheses and may itself hold spaces and parentheses.
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        // fields[0] is the state (field 3 of stat), fields[1] the parent, fields[2] the process
-        // group, fields[6] the flags (9).
-        return Optional.of(
-            new ProcStat(
-                fields[0].charAt(0),
-                Long.parseLong(fields[1]),
-                Long.parseLong(fields[2]),
-                Long.parseLong(fields[6])));
+      // Read and parsed by hand, bytes into one buffer per thread: a scan reads every process's
+      // stat, a thousand and more on some machines, and much of it runs before the JIT has.
+      byte[] buf = BUFFER.get();
+      int n;
+      try (FileInputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
+        n = in.readNBytes(buf, 0, buf.length);
       } catch (IOException | RuntimeException e) {
         return Optional.empty();
       }
+      // The command name (field 2) is in parentheses and may itself hold spaces and parentheses:
+      // the fields that follow start after the last ')'. Then: state, parent, group, session,
+      // tty, tty group, flags.
+      int at = n - 1;
+      while (at >= 0 && buf[at] != ')') {
+        at--;
+      }
+      if (at < 0 || at + 3 >= n) {
+        return Optional.empty();
+      }
+      char state = (char) buf[at + 2];
+      long[] fields = new long[6];
+      int field = 0;
+      int i = at + 4;
+      while (field < fields.length && i < n) {
+        long value = 0;
+        boolean negative = buf[i] == '-';
+        if (negative) {
+          i++;
+        }
+        while (i < n && buf[i] >= '0' && buf[i] <= '9') {
+          value = value * 10 + (buf[i++] - '0');
+        }
+        fields[field++] = negative ? -value : value;
+        i++; // the space
+      }
+      if (field < fields.length) {
+        return Optional.empty();
+      }
+      // fields[0] the parent, [1] the process group, [5] the flags (field 9 of stat).
+      return Optional.of(new ProcStat(state, fields[0], fields[1], fields[5]));
     }
+
+    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[1024]);
 
     /** A zombie or a dead process: it has ended, only its entry is left. */
     boolean ended() {

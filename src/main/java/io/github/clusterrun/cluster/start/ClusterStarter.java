@@ -18,6 +18,7 @@ import io.github.clusterrun.cluster.guard.Lifeline;
 import io.github.clusterrun.cluster.model.Cluster;
 import io.github.clusterrun.cluster.model.ClusterLayout;
 import io.github.clusterrun.cluster.model.Node;
+import io.github.clusterrun.cluster.outcome.FailsafeSummaries;
 import io.github.clusterrun.cluster.platform.Containment;
 import io.github.clusterrun.cluster.platform.Platform;
 import io.github.clusterrun.cluster.readiness.HttpProbe;
@@ -137,9 +138,14 @@ public final class ClusterStarter {
     // Every node is watched from the moment it is launched, while the next ones are launched.
     try (ReadinessWaiter waiter = new ReadinessWaiter(config.readiness().timeout(), ready)) {
       launchAll(cluster, planned, launcher, waiter, probes);
-      // While the nodes get ready: the classes the exit hook needs, and the control endpoint the
-      // tests use to break the cluster (issue 12), exported with the rest.
-      guard.preloadInBackground();
+      // While the nodes get ready: the classes the exit hook needs, what stop needs warm (the XML
+      // parser, the scan), and the control endpoint the tests use to break the cluster (issue 12).
+      guard.preloadInBackground(
+          () -> {
+            FailsafeSummaries.warmUp();
+            // One scan of the process table, so that stop's scans run compiled code.
+            platform.scan(FamilyMark.VARIABLE, FamilyMark.clusterPrefix(cluster.id()));
+          });
       control = startControl(cluster);
       try {
         // The marks recorded before the launch find every process already; now the pids too.

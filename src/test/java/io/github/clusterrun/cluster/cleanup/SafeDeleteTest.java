@@ -43,6 +43,33 @@ class SafeDeleteTest {
   }
 
   @Test
+  void theNodesDirectoriesAreDeletedSideBySideWithEveryCornerCaseInSeveralOfThem() throws Exception {
+    // Six node directories, deleted on several threads: each one read-only, inaccessible or holding
+    // links out of the tree, and plain ones among them.
+    Path outside = temp.resolve("outside");
+    Path precious = file(outside.resolve("precious.txt"), "keep me");
+    Path root = temp.resolve("cluster");
+    file(root.resolve("cluster.state"), "state");
+    for (int i = 0; i < 5; i++) {
+      for (int f = 0; f < 50; f++) {
+        file(root.resolve("n_" + i + "/data/d" + (f % 5) + "/f" + f), "n_" + i);
+      }
+    }
+    chmod("r-xr-xr-x", root.resolve("n_1/data/d0"), root.resolve("n_1"));
+    chmod("---------", root.resolve("n_2/data/d1"), root.resolve("n_2"));
+    Files.createSymbolicLink(root.resolve("n_3/data/link-to-outside"), outside);
+    Files.createSymbolicLink(root.resolve("n_4/link-to-precious"), precious);
+    Files.createSymbolicLink(root.resolve("n_5"), outside); // a node directory that is a link
+    chmod("r-x------", outside);
+
+    SafeDelete.deleteTree(root);
+
+    assertThat(root).doesNotExist();
+    assertThat(mode(outside)).isEqualTo("r-x------");
+    assertThat(precious).hasContent("keep me");
+  }
+
+  @Test
   void aReadOnlyDirectoryWithFilesIsDeleted() throws Exception {
     Path root = temp.resolve("cluster");
     Path readOnly = root.resolve("n_0/data/read-only");
