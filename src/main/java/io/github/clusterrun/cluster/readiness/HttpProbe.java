@@ -11,9 +11,9 @@ import java.net.URL;
 /**
  * Holds once a URL answers a GET with a 2xx status. Proxies are never used: nodes are local.
  *
- * <p>Until the URL's port first accepts a connection, each check is only a {@link TcpProbe}: cheap
- * enough to check often, and it never connects a port to itself (see there), which an HTTP client
- * connecting to a port nobody listens on yet could.
+ * <p>After the first check, and until the URL's port first accepts a connection, each check is only
+ * a {@link TcpProbe}: cheap enough to check often, and it never connects a port to itself (see
+ * there), which an HTTP client connecting to a port nobody listens on yet could.
  */
 public final class HttpProbe implements Probe {
   private static final int TIMEOUT_MS = 2000;
@@ -21,6 +21,7 @@ public final class HttpProbe implements Probe {
   private final String url;
   private final TcpProbe port;
   private volatile boolean portOpen;
+  private int checked;
   private volatile String lastFailure = "";
 
   public HttpProbe(String url) {
@@ -40,7 +41,9 @@ public final class HttpProbe implements Probe {
 
   @Override
   public boolean check() {
-    if (port != null && !portOpen) {
+    // The first check is HTTP whatever happens: it loads the JVM's HTTP client while the node boots,
+    // not once its port is open, when every millisecond counts.
+    if (port != null && !portOpen && checked++ > 0) {
       if (!port.check()) {
         lastFailure = port.lastFailure();
         return false;

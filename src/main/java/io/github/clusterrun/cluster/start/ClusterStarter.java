@@ -134,19 +134,21 @@ public final class ClusterStarter {
                   name, took.toMillis(), node.pid(), node.describePorts()));
         };
     NodeLauncher launcher = new NodeLauncher(platform);
-    FutureTask<ControlServer> control = null;
+    // Issue 12: the control endpoint the tests use to break the cluster, exported with the rest;
+    // started on a thread of its own before the launch (a JVM's first HTTP server takes a while),
+    // used once the nodes are ready.
+    FutureTask<ControlServer> control = startControl(cluster);
     // Every node is watched from the moment it is launched, while the next ones are launched.
     try (ReadinessWaiter waiter = new ReadinessWaiter(config.readiness().timeout(), ready)) {
       launchAll(cluster, planned, launcher, waiter, probes);
-      // While the nodes get ready: the classes the exit hook needs, what stop needs warm (the XML
-      // parser, the scan), and the control endpoint the tests use to break the cluster (issue 12).
+      // While the nodes get ready: the classes the exit hook needs, and what stop needs warm (the
+      // XML parser, the scan).
       guard.preloadInBackground(
           () -> {
             FailsafeSummaries.warmUp();
             // One scan of the process table, so that stop's scans run compiled code.
             platform.scan(FamilyMark.VARIABLE, FamilyMark.clusterPrefix(cluster.id()));
           });
-      control = startControl(cluster);
       try {
         // The marks recorded before the launch find every process already; now the pids too.
         cluster.write();
