@@ -52,8 +52,12 @@ public final class FamilyStopper {
 
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
   private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(40);
-  /** How long to wait for a root to exit before the next scan, while one is alive. */
-  private static final long ROOT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  /**
+   * How long to wait for a root to exit before the next scan, while one is alive: short enough that
+   * the scans skip the zombies the last one saw (see KnownZombies), so the one after the exit is
+   * quick.
+   */
+  private static final long ROOT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   /** The pause between confirming scans, in which a process caught in execve shows its mark again. */
   private static final long CONFIRM_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
   /** Consecutive empty scans that confirm a family is gone. */

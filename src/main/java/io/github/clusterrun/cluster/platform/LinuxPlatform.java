@@ -294,7 +294,7 @@ final class LinuxPlatform implements Platform {
       String.join(
           "\n",
           "var=$1; prefix=$2; grace=$3; cg=$4",
-          "finish() { [ -n \"$cg\" ] && rmdir \"$cg\"/*/ \"$cg\" 2>/dev/null; exit 0; }",
+          "finish() { [ -n \"$cg\" ] && [ -d \"$cg\" ] && rmdir \"$cg\"/*/ \"$cg\" 2>/dev/null; exit 0; }",
           "while read -r line; do [ \"$line\" = confirmed ] && finish; done",
           "pids() { grep -lsz \"^$var=$prefix\" /proc/[0-9]*/environ | sed -n 's#^/proc/\\([0-9]*\\)/environ$#\\1#p'; }",
           "populated() { [ -n \"$cg\" ] && grep -qs '^populated 1' \"$cg\"/*/cgroup.events; }",
