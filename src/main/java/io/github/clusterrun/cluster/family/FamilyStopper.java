@@ -497,7 +497,7 @@ public final class FamilyStopper {
       }
       if (emptyScans > 0) {
         LockSupport.parkNanos(CONFIRM_NANOS);
-      } else if (!awaitARootExit(roots, Math.min(ROOT_WAIT_NANOS, Math.max(0, deadline - now)))) {
+      } else if (!awaitTheRoots(roots, Math.min(ROOT_WAIT_NANOS, Math.max(0, deadline - now)))) {
         LockSupport.parkNanos(pause);
       }
       scan = scan(families, nodes);
@@ -521,11 +521,12 @@ public final class FamilyStopper {
   }
 
   /**
-   * While a root of the step is alive, waits until one of them exits, or {@code nanos} pass: the
-   * JDK learns of a child's exit at once, so the scan that follows comes right after it rather than
-   * a poll period later. Returns false when no root was alive (the caller polls instead).
+   * While a root of the step is alive, waits until all of them have exited, or {@code nanos} pass:
+   * the JDK learns of a child's exit at once, so the scan that follows comes right after the last
+   * one rather than a poll period later, and not after each one. Returns false when no root was
+   * alive (the caller polls instead).
    */
-  private static boolean awaitARootExit(List<ProcessHandle> roots, long nanos) {
+  private static boolean awaitTheRoots(List<ProcessHandle> roots, long nanos) {
     List<CompletableFuture<ProcessHandle>> alive = new ArrayList<>();
     for (ProcessHandle root : roots) {
       if (root.isAlive()) {
@@ -536,7 +537,7 @@ public final class FamilyStopper {
       return false;
     }
     try {
-      CompletableFuture.anyOf(alive.toArray(new CompletableFuture<?>[0])).get(nanos, TimeUnit.NANOSECONDS);
+      CompletableFuture.allOf(alive.toArray(new CompletableFuture<?>[0])).get(nanos, TimeUnit.NANOSECONDS);
     } catch (TimeoutException | ExecutionException e) {
       // Time for a scan: members forked meanwhile get their SIGTERM too.
     } catch (InterruptedException e) {

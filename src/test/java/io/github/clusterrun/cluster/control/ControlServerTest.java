@@ -99,6 +99,18 @@ class ControlServerTest {
         .start();
   }
 
+  /** One shell node, ready once it prints "n_0 up". */
+  private Cluster startOneSaying(String script) throws Exception {
+    return new ClusterStarter(
+            shNodes(1, script)
+                .readiness(new Readiness(null, null, "^@{node.name} up$", Duration.ofSeconds(30)))
+                .build(),
+            guard,
+            Platform.current(),
+            log)
+        .start();
+  }
+
   private static ClusterControl client(Cluster cluster) {
     ControlEndpoint endpoint = cluster.control().orElseThrow();
     return ClusterControl.of(endpoint.url(), endpoint.token());
@@ -322,17 +334,9 @@ class ControlServerTest {
   void pauseStopsTheWholeFamilyAndResumeLetsItGoOn() throws Exception {
     // The node's family: the shell and the processes it forks, writing a counter every 10 ms.
     Cluster cluster =
-        new ClusterStarter(
-                shNodes(
-                        1,
-                        "echo \"$CLUSTER_NODE_NAME up\"; i=0; while :; do i=$((i+1));"
-                            + " echo $i > counter.tmp && mv counter.tmp counter; sleep 0.01; done")
-                    .readiness(new Readiness(null, null, "^@{node.name} up$", Duration.ofSeconds(30)))
-                    .build(),
-                guard,
-                Platform.current(),
-                log)
-            .start();
+        startOneSaying(
+            "echo \"$CLUSTER_NODE_NAME up\"; i=0; while :; do i=$((i+1));"
+                + " echo $i > counter.tmp && mv counter.tmp counter; sleep 0.01; done");
     Path counter = clusterDir.resolve("n_0/counter");
     Await.until("the counter to be written", () -> Files.exists(counter), Duration.ofSeconds(10));
     ClusterControl control = client(cluster);
@@ -377,19 +381,11 @@ class ControlServerTest {
     // either, with its SIGSTOP pending. dash forks most commands the same way.
     assumeTrue(Files.isExecutable(Paths.get(Procs.PYTHON3)), "needs " + Procs.PYTHON3);
     Cluster cluster =
-        new ClusterStarter(
-                shNodes(
-                        1,
-                        "mkfifo fifo && echo \"$CLUSTER_NODE_NAME up\" && exec "
-                            + Procs.PYTHON3
-                            + " -c \"import os; os.posix_spawn('/bin/true', ['true'], dict(os.environ),"
-                            + " file_actions=[(os.POSIX_SPAWN_OPEN, 0, 'fifo', os.O_RDONLY, 0)])\"")
-                    .readiness(new Readiness(null, null, "^@{node.name} up$", Duration.ofSeconds(30)))
-                    .build(),
-                guard,
-                Platform.current(),
-                log)
-            .start();
+        startOneSaying(
+            "mkfifo fifo && echo \"$CLUSTER_NODE_NAME up\" && exec "
+                + Procs.PYTHON3
+                + " -c \"import os; os.posix_spawn('/bin/true', ['true'], dict(os.environ),"
+                + " file_actions=[(os.POSIX_SPAWN_OPEN, 0, 'fifo', os.O_RDONLY, 0)])\"");
     long parent = cluster.node("n_0").orElseThrow().pid();
     Await.until(
         "the parent to wait in vfork for a child",
