@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.github.clusterrun.cluster.config.ClusterConfig;
 import io.github.clusterrun.cluster.config.ClusterConfigBuilder;
 import io.github.clusterrun.cluster.config.Readiness;
 import io.github.clusterrun.cluster.control.client.ClusterControl;
@@ -24,6 +23,7 @@ import io.github.clusterrun.cluster.start.ClusterStarter;
 import io.github.clusterrun.cluster.stop.ConfirmedStop;
 import io.github.clusterrun.cluster.testing.Await;
 import io.github.clusterrun.cluster.testing.Procs;
+import io.github.clusterrun.cluster.testing.ShNodes;
 import io.github.clusterrun.cluster.testing.RecordingLog;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,25 +66,11 @@ class ControlServerTest {
 
   @AfterEach
   void stopEverything() throws Exception {
-    guard.find(clusterDir).ifPresent(c -> {
-      try {
-        new ConfirmedStop(guard, Platform.current()).stop(c, log);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    Procs.killNodesOf(clusterDir);
+    Procs.stopClusterIn(guard, clusterDir, log);
   }
 
   private ClusterConfigBuilder shNodes(int nodes, String script) {
-    return ClusterConfig.builder()
-        .baseDirectory(base)
-        .clusterDirectory(Paths.get("target/cluster"))
-        .nodes(nodes)
-        .executable("/bin/sh")
-        .ports(List.of("port"))
-        .arguments(List.of("-c", script))
-        .stopTimeoutSeconds(5);
+    return ShNodes.of(base, nodes, script);
   }
 
   /** Nodes serving HTTP on their port (python3's http.server), ready once the port accepts. */

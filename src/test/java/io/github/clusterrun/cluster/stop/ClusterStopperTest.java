@@ -6,8 +6,6 @@ import io.github.clusterrun.cluster.config.PropertyPrefix;
 import io.github.clusterrun.cluster.guard.ExitGuard;
 import io.github.clusterrun.cluster.model.Cluster;
 import io.github.clusterrun.cluster.model.ClusterLayout;
-import io.github.clusterrun.cluster.model.Node;
-import io.github.clusterrun.cluster.model.StateFile;
 import io.github.clusterrun.cluster.platform.Platform;
 import io.github.clusterrun.cluster.testing.Nodes;
 import io.github.clusterrun.cluster.start.ExportedProperties;
@@ -15,10 +13,10 @@ import io.github.clusterrun.cluster.config.ClusterConfig;
 import io.github.clusterrun.cluster.config.ClusterConfigBuilder;
 import io.github.clusterrun.cluster.config.Readiness;
 import io.github.clusterrun.cluster.config.StopConfig;
-import io.github.clusterrun.cluster.family.FamilyMark;
 import io.github.clusterrun.cluster.start.ClusterStarter;
 import io.github.clusterrun.cluster.testing.Await;
 import io.github.clusterrun.cluster.testing.Procs;
+import io.github.clusterrun.cluster.testing.ShNodes;
 import io.github.clusterrun.cluster.testing.RecordingLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,15 +64,7 @@ class ClusterStopperTest {
   }
 
   private ClusterConfigBuilder shNodes(int nodes, String script) {
-    return ClusterConfig.builder()
-        .baseDirectory(base)
-        .clusterDirectory(Paths.get("target/cluster"))
-        .nodes(nodes)
-        .executable("/bin/sh")
-        // Named explicitly: the default port list cannot be built (ClusterConfigBuilderTest).
-        .ports(List.of("port"))
-        .arguments(List.of("-c", script))
-        .stopTimeoutSeconds(5);
+    return ShNodes.of(base, nodes, script);
   }
 
   private Cluster start(int nodes) throws Exception {

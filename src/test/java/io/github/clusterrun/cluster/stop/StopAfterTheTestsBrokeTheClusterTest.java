@@ -51,14 +51,7 @@ class StopAfterTheTestsBrokeTheClusterTest {
 
   @AfterEach
   void stopEverything() throws Exception {
-    guard.find(clusterDir).ifPresent(c -> {
-      try {
-        new ConfirmedStop(guard, Platform.current()).stop(c, log);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    Procs.killNodesOf(clusterDir);
+    Procs.stopClusterIn(guard, clusterDir, log);
   }
 
   private Cluster start(int nodes) throws Exception {

@@ -320,9 +320,14 @@ public final class Procs {
    * kills whatever its nodes left (they carry CLUSTER_DIR).
    */
   public static void stopClusterIn(Path clusterDirectory, ClusterLog log) throws Exception {
-    Optional<Cluster> live = ExitGuard.jvm().find(clusterDirectory);
+    stopClusterIn(ExitGuard.jvm(), clusterDirectory, log);
+  }
+
+  /** As {@link #stopClusterIn(Path, ClusterLog)}, for a cluster {@code guard} holds. */
+  public static void stopClusterIn(ExitGuard guard, Path clusterDirectory, ClusterLog log) throws Exception {
+    Optional<Cluster> live = guard.find(clusterDirectory);
     if (live.isPresent()) {
-      new ConfirmedStop(ExitGuard.jvm(), Platform.current()).stop(live.get(), log);
+      new ConfirmedStop(guard, Platform.current()).stop(live.get(), log);
     }
     killNodesOf(clusterDirectory);
   }
