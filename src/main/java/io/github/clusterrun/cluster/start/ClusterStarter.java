@@ -466,7 +466,7 @@ public final class ClusterStarter {
 
   private List<Map<String, Integer>> allocatePorts() throws IOException, ClusterException {
     if (config.basePort() == null) {
-      return PortAllocator.allocate(config.nodes(), config.ports());
+      return PortAllocator.allocate(config.nodes(), config.ports(), platform.ephemeralRange());
     }
     PortAllocator.ephemeralRangeWarning(config.basePort(), config.nodes(), config.ports(), platform)
         .ifPresent(log::warn);

@@ -15,9 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Allocates the nodes' ports on 127.0.0.1: free ones that the system picks (bind to port 0, every
+ * Allocates the nodes' ports on 127.0.0.1: free ones outside the system's ephemeral range (every
  * socket held open until all are picked, so no two nodes get the same port), or fixed ones from a
  * base port (node i's port k = base + i * number of ports + k), each checked to be free. Fixed
  * ports inside the system's ephemeral range get a warning ({@link #ephemeralRangeWarning}).
@@ -134,18 +135,40 @@ public final class PortAllocator {
     return first == last ? Integer.toString(first) : first + "-" + last;
   }
 
-  /** For each node, its port names mapped to free ports. */
-  public static List<Map<String, Integer>> allocate(int nodes, List<String> names) throws IOException {
+  /** The lowest port a free port is taken from: below it live well-known services. */
+  static final int LOWEST_FREE = 10000;
+
+  /**
+   * For each node, its port names mapped to free ports outside the system's ephemeral range where
+   * it is known (else ports the system picks, by binding port 0). A port the system picks is one it
+   * may also give any outgoing connection as its source port, so such a connection, a probe's or
+   * another node's, can hold it when the node binds it ("Address already in use"); outside the
+   * range only another program binding that very port can. Each port is bound (without {@code
+   * SO_REUSEADDR}, so a port in TIME-WAIT is skipped) and held until all are picked.
+   */
+  public static List<Map<String, Integer>> allocate(
+      int nodes, List<String> names, Optional<EphemeralRange> range) throws IOException {
     List<ServerSocket> held = new ArrayList<>();
     List<Map<String, Integer>> result = new ArrayList<>();
+    int[] free = range.map(r -> freeSpan(r, nodes * names.size())).orElse(null);
+    int next = free == null ? 0 : free[0] + ThreadLocalRandom.current().nextInt(free[1] - free[0] + 1);
+    int tried = 0;
     try {
       for (int i = 0; i < nodes; i++) {
         Map<String, Integer> ports = new LinkedHashMap<>();
         for (String name : names) {
-          ServerSocket socket = new ServerSocket();
+          ServerSocket socket = null;
+          while (socket == null && free != null && tried++ <= free[1] - free[0]) {
+            socket = bound(next);
+            next = next == free[1] ? free[0] : next + 1;
+          }
+          if (socket == null) {
+            socket = bound(0); // the span is full: let the system pick
+          }
+          if (socket == null) {
+            throw new IOException("no free port on 127.0.0.1");
+          }
           held.add(socket);
-          socket.setReuseAddress(false);
-          socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
           ports.put(name, socket.getLocalPort());
         }
         result.add(ports);
@@ -160,5 +183,28 @@ public final class PortAllocator {
       }
     }
     return result;
+  }
+
+  /**
+   * The wider of the spans below and above the ephemeral range ({@code [first, last]}), from
+   * {@link #LOWEST_FREE} up; null when neither holds {@code count} ports with room to spare.
+   */
+  static int[] freeSpan(EphemeralRange range, int count) {
+    int[] below = {LOWEST_FREE, range.first - 1};
+    int[] above = {Math.max(LOWEST_FREE, range.last + 1), 65535};
+    int[] wider = below[1] - below[0] >= above[1] - above[0] ? below : above;
+    return wider[1] - wider[0] + 1 >= 4 * count ? wider : null;
+  }
+
+  private static ServerSocket bound(int port) throws IOException {
+    ServerSocket socket = new ServerSocket();
+    try {
+      socket.setReuseAddress(false);
+      socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+      return socket;
+    } catch (IOException inUse) {
+      socket.close();
+      return null;
+    }
   }
 }

@@ -16,13 +16,15 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Every node gets its own free ports on 127.0.0.1, named as configured. */
 class PortAllocatorTest {
   @Test
   void allocatesDistinctFreePortsForEveryNodeAndName() throws Exception {
-    List<Map<String, Integer>> ports = PortAllocator.allocate(3, List.of("http", "admin"));
+    List<Map<String, Integer>> ports =
+        PortAllocator.allocate(3, List.of("http", "admin"), Platform.current().ephemeralRange());
 
     assertThat(ports).hasSize(3);
     List<Integer> all = new ArrayList<>();
@@ -38,6 +40,59 @@ class PortAllocatorTest {
         assertThat(socket.getLocalPort()).isEqualTo(port);
       }
     }
+  }
+
+  @Test
+  void freePortsLieOutsideTheEphemeralRangeSoThatNoOutgoingConnectionCanTakeOne() throws Exception {
+    EphemeralRange range = new EphemeralRange(32768, 60999, "a test");
+
+    List<Integer> all = new ArrayList<>();
+    for (int round = 0; round < 5; round++) {
+      PortAllocator.allocate(8, List.of("a", "b"), Optional.of(range)).forEach(n -> all.addAll(n.values()));
+    }
+
+    assertThat(all).hasSize(80).allSatisfy(port -> assertThat(port).isBetween(10000, 32767));
+  }
+
+  @Test
+  void aFreePortSkipsThePortsOthersHold() throws Exception {
+    // A span of eight ports below the range (10000-10007), half of them held by this test.
+    EphemeralRange range = new EphemeralRange(10008, 65535, "a test");
+    List<ServerSocket> held = new ArrayList<>();
+    List<Integer> heldPorts = new ArrayList<>();
+    try {
+      for (int port = 10000; port < 10008 && held.size() < 4; port += 2) {
+        ServerSocket socket = new ServerSocket();
+        try {
+          socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+          held.add(socket);
+          heldPorts.add(port);
+        } catch (java.io.IOException inUse) {
+          socket.close(); // someone else's: held either way
+          heldPorts.add(port);
+        }
+      }
+
+      List<Integer> ports = new ArrayList<>(PortAllocator.allocate(2, List.of("a"), Optional.of(range))
+          .stream().flatMap(n -> n.values().stream()).collect(java.util.stream.Collectors.toList()));
+
+      assertThat(ports).hasSize(2).doesNotHaveDuplicates().allSatisfy(port -> assertThat(port)
+          .isBetween(10000, 10007).isNotIn(heldPorts));
+    } finally {
+      for (ServerSocket socket : held) {
+        socket.close();
+      }
+    }
+  }
+
+  @Test
+  void withoutRoomOutsideTheRangeTheSystemPicks() throws Exception {
+    EphemeralRange everything = new EphemeralRange(1024, 65535, "a test");
+
+    List<Map<String, Integer>> ports = PortAllocator.allocate(2, List.of("a", "b"), Optional.of(everything));
+
+    assertThat(ports.stream().flatMap(n -> n.values().stream()).distinct().count()).isEqualTo(4);
+    assertThat(PortAllocator.freeSpan(everything, 4)).isNull();
   }
 
   @Test
