@@ -28,6 +28,14 @@ import java.util.regex.Pattern;
  * after it.
  */
 public final class LogTail {
+  private static final String EMPTY = "  (the console log is empty)\n";
+  private static final String EMPTY_AT_STOP = "  (the console log was empty when the stop began)\n";
+
+  /** Whether a tail says that the log held nothing (when the stop began). */
+  public static boolean isEmpty(String tail) {
+    return tail.equals(EMPTY) || tail.equals(EMPTY_AT_STOP);
+  }
+
   private static final int MAX_BYTES = 64 * 1024;
   /** What {@link #shutdownProblems} reads after the mark at most: a stop's output, not a new life. */
   private static final long MAX_SHUTDOWN_BYTES = 8L * 1024 * 1024;
@@ -131,9 +139,7 @@ public final class LogTail {
       last.removeLast();
     }
     if (last.isEmpty()) {
-      return offset < length
-          ? "  (the console log was empty when the stop began)\n"
-          : "  (the console log is empty)\n";
+      return offset < length ? EMPTY_AT_STOP : EMPTY;
     }
     StringBuilder sb = new StringBuilder();
     for (String line : last) {

@@ -22,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -52,6 +53,8 @@ public final class FamilyStopper {
 
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
   private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(40);
+  /** How often a contained step's groups are read while it stops. */
+  private static final long GROUP_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
   /**
    * How long to wait for a root to exit before the next scan, while one is alive: short enough that
    * the scans skip the zombies the last one saw (see KnownZombies), so the one after the exit is
@@ -139,10 +142,15 @@ public final class FamilyStopper {
     for (List<Node> step : steps(cluster.stopOrder(), nodes, own)) {
       stopTogether(families, step, stops, survivors, graceful);
     }
-    if (survivors.isEmpty()) {
-      containment().ifPresent(c -> nodes.forEach(n -> n.containmentGroup().ifPresent(c::remove)));
-    }
     return new StopReport(stops, survivors);
+  }
+
+  /**
+   * Removes the (empty) containment groups of the nodes, and the cluster's group once it is empty;
+   * call it once the stop is confirmed. The lifeline does the same when it is told {@code confirmed}.
+   */
+  public void removeGroups() {
+    containment().ifPresent(c -> cluster.nodes().forEach(n -> n.containmentGroup().ifPresent(c::remove)));
   }
 
   /**
@@ -186,17 +194,18 @@ public final class FamilyStopper {
     long begin = System.nanoTime();
     Map<Node, Boolean> aliveAtStart = new HashMap<>();
     List<ProcessHandle> roots = new ArrayList<>();
+    Set<Long> signalled = new LinkedHashSet<>();
+    Set<Node> asked = new HashSet<>();
+    // One pass over the roots, asked to stop as each is found alive (graceful), before a scan of the
+    // whole process table: they are known already, and every root's signal is on the critical path.
     for (Node node : step) {
       Optional<ProcessHandle> root = liveRoot(node);
       aliveAtStart.put(node, root.isPresent());
+      if (root.isPresent() && graceful) {
+        askToStop(node, root.get(), signalled, asked);
+      }
       // Only this JVM's children: the JDK learns of their exit at once, of others' by polling.
       root.filter(r -> process(node).isPresent()).ifPresent(roots::add);
-    }
-    Set<Long> signalled = new LinkedHashSet<>();
-    Set<Node> asked = new HashSet<>();
-    if (graceful) {
-      // The roots first, before a scan of the whole process table: they are known already.
-      askRootsToStop(step, signalled, asked);
     }
     Scan scan = scan(families, step);
     Map<Node, Integer> sizeAtStart = new HashMap<>();
@@ -209,7 +218,10 @@ public final class FamilyStopper {
     if (graceful) {
       askToStop(step, scan, signalled, asked);
       long deadline = begin + cluster.stopTimeout().toNanos();
-      scan = waitUntilGone(families, step, scan, goneAt, deadline, signalled, roots, contained(step, sizeAtStart), false);
+      scan =
+          contained(step, sizeAtStart)
+              ? waitUntilGroupsEmpty(step, goneAt, deadline, signalled, false)
+              : waitUntilGone(families, step, scan, goneAt, deadline, signalled, roots, false, false);
     }
 
     Map<Node, Boolean> killed = new HashMap<>();
@@ -219,7 +231,10 @@ public final class FamilyStopper {
         killed.put(node, !gone(node, scan));
       }
       scan = freezeThenKill(families, step, scan);
-      scan = waitUntilGone(families, step, scan, goneAt, forceDeadline, signalled, List.of(), contained(step, sizeAtStart), true);
+      scan =
+          contained(step, sizeAtStart)
+              ? waitUntilGroupsEmpty(step, goneAt, forceDeadline, signalled, true)
+              : waitUntilGone(families, step, scan, goneAt, forceDeadline, signalled, List.of(), false, true);
     }
 
     for (Node node : step) {
@@ -263,7 +278,11 @@ public final class FamilyStopper {
    * the same proof as {@link #stop} confirms every process gone (the tests' {@code kill}).
    */
   public StopReport kill() {
-    return stop(false);
+    StopReport report = stop(false);
+    if (report.confirmed()) {
+      removeGroups();
+    }
+    return report;
   }
 
   /**
@@ -345,7 +364,15 @@ public final class FamilyStopper {
       return null;
     }
     try {
-      // The root is gone once its family is; the JDK's reaper may lag a moment behind.
+      if (process.get().waitFor(0, TimeUnit.SECONDS)) {
+        return process.get().exitValue();
+      }
+      // The root is gone once its family is; the JDK's reaper may lag behind (tens of ms when dozens
+      // of nodes exit at once): the kernel holds the code until the reaper has it.
+      OptionalInt zombie = platform.exitCodeOfZombie(process.get().pid());
+      if (zombie.isPresent()) {
+        return zombie.getAsInt();
+      }
       if (process.get().waitFor(1, TimeUnit.SECONDS)) {
         return process.get().exitValue();
       }
@@ -355,18 +382,12 @@ public final class FamilyStopper {
     return null;
   }
 
-  /** The graceful request to every live root: its {@code stopInput} line, else SIGTERM. */
-  private void askRootsToStop(List<Node> nodes, Set<Long> signalled, Set<Node> asked) {
-    for (Node node : nodes) {
-      Optional<ProcessHandle> root = liveRoot(node);
-      if (root.isEmpty()) {
-        continue;
-      }
-      if (writeStopInput(node)) {
-        asked.add(node);
-      } else if (signalled.add(root.get().pid())) {
-        root.get().destroy();
-      }
+  /** The graceful request to a live root: its {@code stopInput} line, else SIGTERM. */
+  private void askToStop(Node node, ProcessHandle root, Set<Long> signalled, Set<Node> asked) {
+    if (writeStopInput(node)) {
+      asked.add(node);
+    } else if (signalled.add(root.pid())) {
+      root.destroy();
     }
   }
 
@@ -497,13 +518,14 @@ public final class FamilyStopper {
       }
       if (emptyScans > 0) {
         LockSupport.parkNanos(CONFIRM_NANOS);
-      } else if (!awaitTheRoots(roots, Math.min(ROOT_WAIT_NANOS, Math.max(0, deadline - now)))) {
+      } else if (!awaitTheRoots(roots, Math.min(ROOT_WAIT_NANOS, Math.max(0, deadline - now)), !contained)) {
         LockSupport.parkNanos(pause);
       }
-      scan = scan(families, nodes);
+      scan = contained ? scanGroups(nodes) : scan(families, nodes);
       // Quick while processes come and go, then every 40 ms: a scan reads the whole process table.
       int count = scan.count();
-      pause = count != lastCount ? POLL_NANOS : Math.min(pause * 2, MAX_POLL_NANOS);
+      // A group is read in microseconds: a contained step is polled at the quick rate throughout.
+      pause = count != lastCount || contained ? POLL_NANOS : Math.min(pause * 2, MAX_POLL_NANOS);
       lastCount = count;
       if (force) {
         killGroups(nodes);
@@ -521,23 +543,83 @@ public final class FamilyStopper {
   }
 
   /**
-   * While a root of the step is alive, waits until all of them have exited, or {@code nanos} pass:
-   * the JDK learns of a child's exit at once, so the scan that follows comes right after the last
-   * one rather than a poll period later, and not after each one. Returns false when no root was
-   * alive (the caller polls instead).
+   * Waits until the containment groups of a contained step are empty, or the deadline passes with
+   * processes left; {@code force}: kills the groups at every round. The kernel clears a group's
+   * {@code populated} as its last process exits, before the JDK's reapers (which lag when dozens of
+   * nodes exit at once) learn of it, and a read of it costs microseconds: the groups' common parent
+   * (the cluster's group) is read every {@link #GROUP_POLL_NANOS}, each node's group every few rounds
+   * (for its own stop time), and the members listed every {@link #ROOT_WAIT_NANOS} for the signal of
+   * those that appeared since. No process table is read.
    */
-  private static boolean awaitTheRoots(List<ProcessHandle> roots, long nanos) {
+  private Scan waitUntilGroupsEmpty(
+      List<Node> nodes, Map<Node, Long> goneAt, long deadline, Set<Long> signalled, boolean force) {
+    Containment containment = containment().orElseThrow();
+    List<Node> grouped = new ArrayList<>();
+    Set<Path> parents = new HashSet<>();
+    for (Node node : nodes) {
+      node.containmentGroup().ifPresent(g -> {
+        grouped.add(node);
+        parents.add(g.getParent());
+      });
+    }
+    // The cluster's group holds the node groups only: when this step is all of them, it alone says.
+    Path parent = parents.size() == 1 && grouped.size() == cluster.nodes().size() ? parents.iterator().next() : null;
+    long lastMembers = System.nanoTime();
+    for (int round = 0; ; round++) {
+      long now = System.nanoTime();
+      boolean allEmpty = parent != null && !containment.populated(parent);
+      if (allEmpty || round % 5 == 0) {
+        for (Node node : nodes) {
+          if (!goneAt.containsKey(node) && (allEmpty || groupEmpty(containment, node))) {
+            goneAt.put(node, now);
+          }
+        }
+      }
+      if (nodes.stream().allMatch(goneAt::containsKey)) {
+        return scanGroups(nodes); // populated 0 in every group: no process of any family is left
+      }
+      if (now - deadline > 0) {
+        return scanGroups(nodes);
+      }
+      if (force) {
+        killGroups(nodes);
+      } else if (now - lastMembers > ROOT_WAIT_NANOS && !signalled.isEmpty()) {
+        lastMembers = now;
+        for (long pid : scanGroups(nodes).all()) {
+          if (signalled.add(pid)) {
+            platform.terminate(pid); // forked since the first signal
+          }
+        }
+      }
+      LockSupport.parkNanos(Math.min(GROUP_POLL_NANOS, Math.max(1, deadline - now)));
+    }
+  }
+
+  private static boolean groupEmpty(Containment containment, Node node) {
+    return node.containmentGroup().map(g -> !containment.populated(g)).orElse(true);
+  }
+
+  /**
+   * While a root of the step is alive, waits until all of them have exited ({@code all}), or the
+   * first one, or {@code nanos} pass: the JDK learns of a child's exit from its reaper thread, so
+   * the scan that follows comes right after the last exit rather than a poll period later, and not
+   * after each one. A contained step waits for the first only: its groups, cheap to poll, empty as
+   * the processes exit, before the JDK's reapers (which lag when dozens of nodes exit at once) run.
+   * Returns false when no root was alive (the caller polls instead).
+   */
+  private static boolean awaitTheRoots(List<ProcessHandle> roots, long nanos, boolean all) {
     List<CompletableFuture<ProcessHandle>> alive = new ArrayList<>();
     for (ProcessHandle root : roots) {
       if (root.isAlive()) {
         alive.add(root.onExit());
       }
     }
-    if (alive.isEmpty()) {
-      return false;
+    if (alive.isEmpty() || (!all && alive.size() < roots.size())) {
+      return false; // (a contained step, once a root exited, polls its groups)
     }
     try {
-      CompletableFuture.allOf(alive.toArray(new CompletableFuture<?>[0])).get(nanos, TimeUnit.NANOSECONDS);
+      CompletableFuture<?>[] exits = alive.toArray(new CompletableFuture<?>[0]);
+      (all ? CompletableFuture.allOf(exits) : CompletableFuture.anyOf(exits)).get(nanos, TimeUnit.NANOSECONDS);
     } catch (TimeoutException | ExecutionException e) {
       // Time for a scan: members forked meanwhile get their SIGTERM too.
     } catch (InterruptedException e) {
@@ -622,6 +704,25 @@ public final class FamilyStopper {
       if (!snapshot.stopped(pid)) {
         scan.running.add(pid);
       }
+    }
+    return scan;
+  }
+
+  /**
+   * What the containment groups of a contained step hold, without reading the process table: a
+   * process of a contained family cannot leave its group unless it moves itself to another cgroup
+   * (which takes the rights of the group's owner and a deliberate write), so the group is the whole
+   * family, daemons that detached included, and its {@code populated 0} is the kernel's proof that
+   * none is left. The members are listed only for the signals; their states are not read, so a
+   * forced stop kills the groups ({@code cgroup.kill}) rather than sweeping them.
+   */
+  private Scan scanGroups(List<Node> nodes) {
+    Scan scan = new Scan();
+    Containment containment = containment().orElseThrow();
+    for (Node node : nodes) {
+      Set<Long> family = new LinkedHashSet<>();
+      node.containmentGroup().ifPresent(g -> family.addAll(containment.members(g)));
+      scan.members.put(node, family);
     }
     return scan;
   }

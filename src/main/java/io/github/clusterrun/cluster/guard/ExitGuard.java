@@ -91,8 +91,9 @@ public final class ExitGuard {
   }
 
   /**
-   * Forgets a cluster whose stop is confirmed: removes its exit hook and releases its lifeline (the
-   * watchdog finds nothing and exits). Nothing happens for a cluster that is not guarded.
+   * Forgets a cluster whose stop is confirmed: removes its exit hook and tells its lifeline (the
+   * watchdog removes the empty groups and exits on its own, unwaited). Nothing happens for a cluster
+   * that is not guarded.
    */
   public void release(Cluster cluster) {
     Guarded g = guarded.get(cluster.directory());
@@ -106,7 +107,7 @@ public final class ExitGuard {
         // The JVM is exiting and the hook is running or done: nothing to remove.
       }
     }
-    g.lifeline.release();
+    g.lifeline.confirm();
   }
 
   /** The exit hook of a guarded cluster (for diagnostics and tests). */

@@ -85,6 +85,11 @@ public final class ClusterLayout {
     return "n_*/logs";
   }
 
+  /** Where the console logs are, relative to the cluster directory, for messages. */
+  public static String consoleLogPattern() {
+    return logsPattern() + "/console.log";
+  }
+
   /** Creates a node's directories and its empty console log. */
   public void create(String node) throws IOException {
     Files.createDirectories(dataDir(node));

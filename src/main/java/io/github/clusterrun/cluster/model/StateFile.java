@@ -88,7 +88,11 @@ public final class StateFile {
           OutputStream out = Channels.newOutputStream(channel)) {
         p.store(out, "cluster-maven-plugin state: what stop and clean need to find every process");
         out.flush();
-        channel.force(true); // a crash right after the rename must not leave an empty state
+        if (!cluster.stopped()) {
+          // A crash right after the rename must not leave an empty state while processes run; a
+          // stopped cluster's record has nothing left to find, and its directory is often deleted next.
+          channel.force(true);
+        }
       }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {

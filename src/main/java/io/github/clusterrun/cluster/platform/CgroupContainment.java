@@ -123,6 +123,9 @@ final class CgroupContainment implements Containment {
           pids.add(Long.parseLong(line.trim()));
         }
       }
+      if (!hasSubgroups(group)) {
+        return; // the usual case: no directory listing, which stats every file of the group
+      }
       try (DirectoryStream<Path> children = Files.newDirectoryStream(group, Files::isDirectory)) {
         for (Path child : children) {
           if (!Files.isSymbolicLink(child)) {
@@ -133,6 +136,20 @@ final class CgroupContainment implements Containment {
     } catch (IOException | RuntimeException e) {
       // Gone, or not ours to read: nothing in it that we can see.
     }
+  }
+
+  /** Whether the group has sub-groups ({@code nr_descendants} in {@code cgroup.stat}); true if unsure. */
+  private static boolean hasSubgroups(Path group) {
+    try {
+      for (String line : Files.readAllLines(group.resolve("cgroup.stat"))) {
+        if (line.startsWith("nr_descendants ")) {
+          return !line.endsWith(" 0");
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Cannot tell: look.
+    }
+    return true;
   }
 
   @Override
@@ -162,7 +179,7 @@ final class CgroupContainment implements Containment {
   public void remove(Path group) {
     removeTree(group);
     Path cluster = group.getParent();
-    if (cluster != null && cluster.getFileName().toString().startsWith(PREFIX)) {
+    if (cluster != null && cluster.getFileName().toString().startsWith(PREFIX) && !hasSubgroups(cluster)) {
       try {
         Files.deleteIfExists(cluster);
       } catch (IOException e) {
@@ -176,17 +193,23 @@ final class CgroupContainment implements Containment {
     if (!Files.isDirectory(group, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
+    if (hasSubgroups(group)) {
+      removeSubgroups(group);
+    }
+    try {
+      Files.deleteIfExists(group);
+    } catch (IOException e) {
+      // Still populated, or gone: nothing to do.
+    }
+  }
+
+  private static void removeSubgroups(Path group) {
     try (DirectoryStream<Path> children = Files.newDirectoryStream(group, Files::isDirectory)) {
       for (Path child : children) {
         removeTree(child);
       }
     } catch (IOException e) {
       // Gone meanwhile.
-    }
-    try {
-      Files.deleteIfExists(group);
-    } catch (IOException e) {
-      // Still populated, or gone: nothing to do.
     }
   }
 }

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
@@ -209,6 +210,29 @@ final class LinuxPlatform implements Platform {
   @Override
   public boolean isAlive(long pid) {
     return ProcStat.read(pid).map(s -> !s.ended()).orElse(false);
+  }
+
+  @Override
+  public OptionalInt exitCodeOfZombie(long pid) {
+    // The last field of /proc/<pid>/stat (52, Linux 3.5+) is the wait status of an exited process.
+    String stat;
+    try {
+      stat = new String(Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("stat")), StandardCharsets.US_ASCII);
+    } catch (IOException | SecurityException e) {
+      return OptionalInt.empty();
+    }
+    int close = stat.lastIndexOf(')');
+    String[] fields = close < 0 ? new String[0] : stat.substring(close + 2).trim().split(" ");
+    if (fields.length < 50 || !fields[0].equals("Z")) {
+      return OptionalInt.empty();
+    }
+    try {
+      int status = Integer.parseInt(fields[fields.length - 1]);
+      int signal = status & 0x7f;
+      return OptionalInt.of(signal != 0 ? 128 + signal : (status >> 8) & 0xff);
+    } catch (NumberFormatException e) {
+      return OptionalInt.empty();
+    }
   }
 
   @Override

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Everything the plugin asks of the operating system, in one place: the process table (with each
@@ -53,6 +54,16 @@ public interface Platform {
 
   /** Whether a process exists and has not ended (a zombie has ended). */
   boolean isAlive(long pid);
+
+  /**
+   * The exit code of a process that has exited but is not yet reaped (a zombie), as the JDK reports
+   * one ({@code 128 + signal} for a process a signal ended); empty where it is alive, gone, or the
+   * platform cannot tell. The JDK learns of a child's exit only once its reaper thread runs, which
+   * lags behind the exit when many children end at once.
+   */
+  default OptionalInt exitCodeOfZombie(long pid) {
+    return OptionalInt.empty();
+  }
 
   /** When a live process started, as the system reports it. */
   default Optional<Instant> startInstant(long pid) {

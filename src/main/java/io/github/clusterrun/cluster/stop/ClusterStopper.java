@@ -3,6 +3,7 @@ package io.github.clusterrun.cluster.stop;
 import io.github.clusterrun.cluster.ClusterException;
 import io.github.clusterrun.cluster.ClusterLog;
 import io.github.clusterrun.cluster.cleanup.CleanupDecision;
+import io.github.clusterrun.cluster.config.CleanupPolicy;
 import io.github.clusterrun.cluster.cleanup.SafeDelete;
 import io.github.clusterrun.cluster.config.StopConfig;
 import io.github.clusterrun.cluster.evidence.CrashArtefacts;
@@ -15,8 +16,11 @@ import io.github.clusterrun.cluster.model.Node;
 import io.github.clusterrun.cluster.outcome.FailsafeSummaries;
 import io.github.clusterrun.cluster.outcome.TestOutcome;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -65,7 +69,7 @@ public final class ClusterStopper {
     }
     // Issue 12: what the tests did, taken before the stop records every node as stopped.
     TestsDid testsDid = TestsDid.of(cluster);
-    StopReport report = confirmedStop.stop(cluster, log);
+    StopReport report = confirmedStop.stop(cluster, log, false);
     for (NodeStop node : report.nodes()) {
       log.info("  " + testsDid.describe(node));
     }
@@ -79,19 +83,27 @@ public final class ClusterStopper {
     if (!outcome.passed()) {
       showLogTails(cluster, logMarks);
     }
-    String artefact = CrashArtefacts.find(dir, config.keepWhen()).orElse(null);
+    // Crash artefacts matter only where they would keep what a pass deletes: onSuccess, passed.
+    String artefact =
+        outcome.passed() && !config.skipCleanup() && config.cleanup() == CleanupPolicy.ON_SUCCESS
+            ? CrashArtefacts.find(dir, config.keepWhen()).orElse(null)
+            : null;
     CleanupDecision decision =
         CleanupDecision.decide(outcome, config.skipCleanup(), config.cleanup(), artefact);
     if (decision.delete()) {
       try {
         SafeDelete.deleteTree(dir);
       } catch (IOException e) {
+        if (Files.isDirectory(dir)) {
+          cluster.write(); // what is left says that its nodes are stopped
+        }
         throw new ClusterException(
             "Every node is stopped, but " + dir + " could not be deleted: " + e, e);
       }
       log.info("Deleted " + config.displayDirectory() + ": " + decision.reason() + testsDid.suffix());
       return Result.DELETED;
     }
+    cluster.write(); // what is kept says that its nodes are stopped
     log.info(
         "Kept "
             + config.displayDirectory()
@@ -113,21 +125,36 @@ public final class ClusterStopper {
     if (config.logTail() <= 0) {
       return;
     }
+    List<String> silent = new ArrayList<>();
     for (Node node : cluster.nodes()) {
       Path console = cluster.layout().consoleLog(node.name());
       LogTail.Mark mark = marks.getOrDefault(node.name(), LogTail.mark(console));
+      String tail = mark.tail(config.logTail());
+      String problems = mark.problemsSince(SHUTDOWN_PROBLEM_LINES);
+      if (LogTail.isEmpty(tail) && problems.isEmpty()) {
+        silent.add(node.name()); // one line for all of them: a cluster of quiet nodes is common
+        continue;
+      }
       log.info(
           "Last " + config.logTail() + " lines of " + cluster.directory().relativize(console) + " before the stop:");
-      for (String line : mark.tail(config.logTail()).split("\n")) {
+      for (String line : tail.split("\n")) {
         log.info(line);
       }
-      String problems = mark.problemsSince(SHUTDOWN_PROBLEM_LINES);
       if (!problems.isEmpty()) {
         log.info("Warnings and errors " + node.name() + " printed while it stopped:");
         for (String line : problems.split("\n")) {
           log.info(line);
         }
       }
+    }
+    if (!silent.isEmpty()) {
+      log.info(
+          "Nothing in the console log"
+              + (silent.size() == 1 ? " of " : "s of ")
+              + String.join(", ", silent)
+              + " before the stop ("
+              + ClusterLayout.consoleLogPattern()
+              + ")");
     }
   }
 

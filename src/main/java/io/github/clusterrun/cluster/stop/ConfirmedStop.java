@@ -60,6 +60,16 @@ public final class ConfirmedStop implements ExitGuard.StopAction {
    */
   @Override
   public StopReport stop(Cluster cluster, ClusterLog log) throws StateException {
+    return stop(cluster, log, true);
+  }
+
+  /**
+   * As {@link #stop(Cluster, ClusterLog)}; {@code record}: whether to record the stopped nodes in the
+   * state file, which a caller that decides next whether to delete the directory writes itself
+   * only if it keeps it. (A crash in between leaves a record of nodes whose processes are gone,
+   * which every goal takes for stopped.)
+   */
+  StopReport stop(Cluster cluster, ClusterLog log, boolean record) throws StateException {
     synchronized (cluster) {
       if (cluster.stopped()) {
         return StopReport.nothingRunning();
@@ -71,12 +81,17 @@ public final class ConfirmedStop implements ExitGuard.StopAction {
           log.info(node.name() + " was paused by the tests: resumed so that it stops like the others");
         }
       }
-      StopReport report = new FamilyStopper(cluster, platform, log).stop();
+      FamilyStopper stopper = new FamilyStopper(cluster, platform, log);
+      StopReport report = stopper.stop();
       if (report.confirmed()) {
         cluster.markStopped();
+        // The lifeline, told that the kill is confirmed, removes the cluster's empty groups as it
+        // exits, unwaited; they are removed here too (a cluster of another JVM has no lifeline here),
+        // whichever comes first.
         guard.release(cluster);
+        stopper.removeGroups();
         cluster.closeControl(); // issue 12: the tests' control endpoint ends with the cluster
-        if (Files.isDirectory(cluster.directory())) {
+        if (record && Files.isDirectory(cluster.directory())) {
           cluster.write();
         }
       }

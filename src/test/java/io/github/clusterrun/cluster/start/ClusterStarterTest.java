@@ -381,6 +381,35 @@ class ClusterStarterTest {
   }
 
   @Test
+  void aContainedFamilyIsGoneOnlyWhenItsGroupIsEmptyEvenIfItsRootExitedAtOnce() throws Exception {
+    Optional<Path> probe =
+        Platform.current().containment().flatMap(c -> c.create(Procs.newClusterId(), "probe"));
+    probe.ifPresent(g -> Platform.current().containment().get().remove(g));
+    assumeTrue(probe.isPresent(), "no cgroup v2 that this user may create groups in");
+    // The root ends on SIGTERM; its daemon left the root's session and ignores SIGTERM, so the
+    // group stays populated until the stop timeout's kill of the group.
+    Path pidFile = temp.resolve("daemon.pid");
+    ClusterConfig config =
+        shNodes("setsid sh -c 'trap \"\" TERM; echo $$ > " + pidFile + ".tmp && mv " + pidFile + ".tmp "
+                + pidFile + "; exec sleep 600' & exec sleep 601")
+            .stopTimeoutSeconds(1)
+            .build();
+    Cluster cluster = new ClusterStarter(config, ExitGuard.jvm(), Platform.current(), log).start();
+    long daemon = Procs.awaitSleeping(pidFile);
+    Path group = cluster.nodes().get(0).containmentGroup().orElseThrow();
+
+    io.github.clusterrun.cluster.family.StopReport report = confirmedStop().stop(cluster, log);
+
+    assertThat(report.confirmed()).isTrue();
+    io.github.clusterrun.cluster.family.NodeStop stop = report.nodes().get(0);
+    assertThat(stop.how()).isEqualTo(io.github.clusterrun.cluster.family.NodeStop.How.KILLED);
+    assertThat(stop.exitCode()).contains(143); // the root itself ended on SIGTERM
+    assertThat(stop.took()).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    assertThat(Procs.isGone(daemon)).isTrue();
+    assertThat(group).doesNotExist();
+  }
+
+  @Test
   void anEmptyPlaceholderArgumentReachesTheNodeAsAnEmptyArgument() throws Exception {
     // sh -c SCRIPT sh "" x: the node prints each of its arguments in brackets.
     ClusterConfig config =
