@@ -3,10 +3,20 @@ package io.github.clusterrun.cluster.readiness;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.Proxy;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Holds once a URL answers a GET with a 2xx status. Proxies are never used: nodes are local.
@@ -14,12 +24,26 @@ import java.net.URL;
  * <p>After the first check, and until the URL's port first accepts a connection, each check is only
  * a {@link TcpProbe}: cheap enough to check often, and it never connects a port to itself (see
  * there), which an HTTP client connecting to a port nobody listens on yet could.
+ *
+ * <p>An {@code http} URL is asked on a plain, non-blocking socket: one {@code GET} with {@code
+ * Connection: close}; a check that finds no answer yet returns at once and the next one reads on, so
+ * a node slow to answer holds none of the few checking threads; once the status line has come, what
+ * has come of the rest is read and the connection closed. The JDK's HTTP client blocks its thread
+ * for the answer, and takes ~10 ms for its first one in a JVM where it has not run yet, which is the
+ * one that says a node is ready. A redirect (3xx), and {@code https}, go through the JDK's client,
+ * which follows redirects and speaks TLS.
  */
 public final class HttpProbe implements Probe {
   private static final int TIMEOUT_MS = 2000;
+  /** The most of an answer that is read after its status line, so that a node's reply is not cut. */
+  /** The most of an answer read after its status line before the connection is closed. */
+  private static final int MAX_READ = 1 << 16;
+  private static final int NO_RAW = -2;
 
   private final String url;
   private final TcpProbe port;
+  /** The plain-socket request, or null where the JDK's client asks (https, unparsable URL). */
+  private final Raw raw;
   private volatile boolean portOpen;
   private int checked;
   private volatile String lastFailure = "";
@@ -27,6 +51,7 @@ public final class HttpProbe implements Probe {
   public HttpProbe(String url) {
     this.url = url;
     this.port = portOf(url);
+    this.raw = Raw.of(url);
   }
 
   private static TcpProbe portOf(String url) {
@@ -41,8 +66,11 @@ public final class HttpProbe implements Probe {
 
   @Override
   public boolean check() {
-    // The first check is HTTP whatever happens: it loads the JVM's HTTP client while the node boots,
-    // not once its port is open, when every millisecond counts.
+    // The first check is HTTP whatever happens: it loads what the HTTP check needs while the node
+    // boots, not once its port is open, when every millisecond counts.
+    if (checked == 0 && raw != null) {
+      Raw.warmUp();
+    }
     if (port != null && !portOpen && checked++ > 0) {
       if (!port.check()) {
         lastFailure = port.lastFailure();
@@ -50,6 +78,33 @@ public final class HttpProbe implements Probe {
       }
       portOpen = true; // from now on HTTP alone: no extra connection per check for the node to see
     }
+    int status;
+    try {
+      status = raw != null ? raw.poll() : NO_RAW;
+      if (status == Raw.PENDING) {
+        lastFailure = "no answer yet";
+        return false; // asked again at the next check, which meanwhile serves the other nodes
+      }
+      if (status == NO_RAW || (status >= 300 && status < 400)) {
+        status = viaJdkClient(); // https, or a redirect to follow
+      }
+    } catch (IOException e) {
+      lastFailure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return false;
+    }
+    if (status >= 200 && status < 300) {
+      return true;
+    }
+    lastFailure = "HTTP " + status;
+    return false;
+  }
+
+  /** Whether the last check sent a request whose answer has not come yet (tests). */
+  boolean awaitingAnswer() {
+    return raw != null && raw.pending();
+  }
+
+  private int viaJdkClient() throws IOException {
     HttpURLConnection connection = null;
     try {
       connection = (HttpURLConnection) new URL(url).openConnection(Proxy.NO_PROXY);
@@ -59,18 +114,189 @@ public final class HttpProbe implements Probe {
       connection.setInstanceFollowRedirects(true);
       int status = connection.getResponseCode();
       drain(connection);
-      if (status >= 200 && status < 300) {
-        return true;
-      }
-      lastFailure = "HTTP " + status;
-      return false;
-    } catch (IOException e) {
-      lastFailure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      return false;
+      return status;
     } finally {
       if (connection != null) {
         connection.disconnect();
       }
+    }
+  }
+
+  /**
+   * A GET of an {@code http} URL on a plain, non-blocking socket: {@link #poll} sends the request
+   * and returns at once; each later call reads what has come, until the status line has. So a node
+   * that is slow to answer (dozens booting on two cores) holds no checking thread, and the other
+   * nodes' checks go on meanwhile.
+   */
+  static final class Raw {
+    /** What {@link #poll} returns while the answer is on its way. */
+    static final int PENDING = -1;
+
+    private final String host;
+    private final int port;
+    private final byte[] request;
+    private SocketChannel channel;
+    private ByteBuffer out;
+    private ByteBuffer in;
+    private long sentAt;
+
+    private Raw(String host, int port, byte[] request) {
+      this.host = host;
+      this.port = port;
+      this.request = request;
+    }
+
+    private static final AtomicBoolean WARM = new AtomicBoolean();
+
+    /**
+     * Once per JVM: one request to a server of its own, so that the code that reads an answer has
+     * run before a node's first answer, which is the one that says it is ready (~8 ms otherwise).
+     */
+    static void warmUp() {
+      if (!WARM.compareAndSet(false, true)) {
+        return;
+      }
+      try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        Thread answering =
+            new Thread(
+                () -> {
+                  try (Socket s = server.accept()) {
+                    s.getInputStream().read(new byte[1024]);
+                    s.getOutputStream()
+                        .write("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                  } catch (IOException ignored) {
+                    // only a warm-up
+                  }
+                },
+                "cluster-http-warm-up");
+        answering.setDaemon(true);
+        answering.start();
+        Raw raw = of("http://" + server.getInetAddress().getHostAddress() + ":" + server.getLocalPort() + "/");
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+        while (raw.poll() == PENDING && System.nanoTime() - deadline < 0) {
+          LockSupport.parkNanos(100_000);
+        }
+        answering.join(TIMEOUT_MS);
+      } catch (IOException | InterruptedException | RuntimeException ignored) {
+        // only a warm-up
+      }
+    }
+
+    /** The request of {@code url}, or null when the JDK's client must ask (not plain http). */
+    static Raw of(String url) {
+      try {
+        URI uri = new URI(url);
+        if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getRawUserInfo() != null) {
+          return null;
+        }
+        String host = uri.getHost();
+        int port = uri.getPort() >= 0 ? uri.getPort() : 80;
+        String target =
+            (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        String head =
+            "GET " + target + " HTTP/1.1\r\n"
+                + "Host: " + host + (uri.getPort() >= 0 ? ":" + port : "") + "\r\n"
+                + "User-Agent: cluster-maven-plugin\r\n"
+                + "Accept: */*\r\n"
+                + "Connection: close\r\n\r\n";
+        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return new Raw(literal, port, head.getBytes(StandardCharsets.US_ASCII));
+      } catch (URISyntaxException e) {
+        return null;
+      }
+    }
+
+    synchronized boolean pending() {
+      return channel != null;
+    }
+
+    /**
+     * Sends the request, or goes on with the one sent: the status of the answer once its status
+     * line has come (the connection then closed), {@link #PENDING} while it has not, an IOException
+     * when the connection fails, the answer is not HTTP, or none came within the timeout.
+     */
+    synchronized int poll() throws IOException {
+      try {
+        if (channel == null) {
+          channel = SocketChannel.open();
+          channel.configureBlocking(false);
+          out = ByteBuffer.wrap(request);
+          in = ByteBuffer.allocate(8192);
+          sentAt = System.nanoTime();
+          channel.connect(new InetSocketAddress(host, port));
+        }
+        if (channel.isConnectionPending() && !channel.finishConnect()) {
+          return pendingWithin();
+        }
+        if (out.hasRemaining()) {
+          channel.write(out);
+          if (out.hasRemaining()) {
+            return pendingWithin();
+          }
+        }
+        int read = channel.read(in);
+        int eol = indexOf(in, '\n');
+        if (eol < 0) {
+          if (read < 0 || !in.hasRemaining()) {
+            throw new IOException(read < 0 ? "the connection closed without an answer" : "no HTTP status line in the answer");
+          }
+          return pendingWithin();
+        }
+        String line = new String(in.array(), 0, eol, StandardCharsets.ISO_8859_1).trim();
+        String[] parts = line.split(" ", 3); // HTTP/1.1 200 OK
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/") || parts[1].length() != 3) {
+          throw new IOException("not an HTTP status line: " + line);
+        }
+        try {
+          return Integer.parseInt(parts[1]);
+        } catch (NumberFormatException e) {
+          throw new IOException("not an HTTP status line: " + line, e);
+        }
+      } catch (IOException e) {
+        close();
+        throw e;
+      } finally {
+        if (channel != null && in != null && indexOf(in, '\n') >= 0) {
+          close();
+        }
+      }
+    }
+
+    private int pendingWithin() throws IOException {
+      if (System.nanoTime() - sentAt > TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS)) {
+        throw new IOException("no answer within " + TIMEOUT_MS + " ms");
+      }
+      return PENDING;
+    }
+
+    /** Closes the exchange, reading first what has come of the answer (so the node sees a close, not a reset). */
+    private void close() {
+      try {
+        if (channel != null) {
+          ByteBuffer rest = ByteBuffer.allocate(MAX_READ);
+          while (channel.isConnected() && channel.read(rest) > 0 && rest.hasRemaining()) {
+            // drained
+          }
+          channel.close();
+        }
+      } catch (IOException ignored) {
+        // closed either way
+      } finally {
+        channel = null;
+        in = null;
+        out = null;
+      }
+    }
+
+    private static int indexOf(ByteBuffer buf, char c) {
+      byte[] a = buf.array();
+      for (int i = 0; i < buf.position(); i++) {
+        if (a[i] == c) {
+          return i;
+        }
+      }
+      return -1;
     }
   }
 

@@ -7,8 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,14 +16,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Waits for every node to become ready, all at once: each node's probes are checked every {@value
- * #POLL_MS} ms from the moment it is launched ({@link #watch}), on a pool of {@value #THREADS}
+ * Waits for every node to become ready, all at once: each node's probes are checked every 1 to
+ * {@value #POLL_MS} ms (the more nodes boot, the longer) from the moment it is launched ({@link
+ * #watch}), on a pool of {@value #THREADS}
  * threads however many nodes there are, and a node that exits is noticed the moment it does. The
  * first node that exits or runs out of time ends the wait. Each node has {@code timeout} from its
  * own launch.
  */
 public final class ReadinessWaiter implements AutoCloseable {
   static final long POLL_MS = 5;
+  /** The quickest a node is checked: one or a few nodes, cheap to check often. */
+  static final long MIN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  /** Each node still booting adds this to the period, up to {@link #POLL_MS}. */
+  static final long POLL_NANOS_PER_NODE = TimeUnit.MICROSECONDS.toNanos(250);
   static final int THREADS = 2;
 
   /** What to wait for on one node. */
@@ -144,9 +149,29 @@ public final class ReadinessWaiter implements AutoCloseable {
             w.ready.complete(null);
           }
         };
-    ScheduledFuture<?> task = pool.scheduleWithFixedDelay(check, 0, POLL_MS, TimeUnit.MILLISECONDS);
-    w.ready.whenComplete((v, e) -> task.cancel(false));
-    failed.whenComplete((v, e) -> task.cancel(false));
+    Runnable[] again = new Runnable[1];
+    again[0] =
+        () -> {
+          check.run();
+          if (!w.ready.isDone() && !failed.isDone()) {
+            try {
+              pool.schedule(again[0], pollNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException closed) {
+              // The wait is over.
+            }
+          }
+        };
+    pool.execute(again[0]);
+  }
+
+  /**
+   * The pause before a node's next check: 1 ms while one or a few nodes boot, growing with the
+   * nodes not yet ready up to {@link #POLL_MS} ms, so that the checks (a connection each) do not
+   * take the CPU from dozens of booting nodes.
+   */
+  private synchronized long pollNanos() {
+    long waiting = watched.stream().filter(x -> !x.ready.isDone()).count();
+    return Math.max(MIN_POLL_NANOS, Math.min(TimeUnit.MILLISECONDS.toNanos(POLL_MS), waiting * POLL_NANOS_PER_NODE));
   }
 
   /**

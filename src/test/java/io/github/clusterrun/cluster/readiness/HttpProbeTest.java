@@ -42,6 +42,16 @@ class HttpProbeTest {
     server.stop(0);
   }
 
+  /** Checks until the probe has an answer (a check does not wait for one). */
+  static boolean answered(HttpProbe probe) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    boolean held;
+    while (!(held = probe.check()) && probe.awaitingAnswer() && System.nanoTime() - deadline < 0) {
+      Thread.onSpinWait();
+    }
+    return held;
+  }
+
   private String url(String path) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + path;
   }
@@ -49,43 +59,130 @@ class HttpProbeTest {
   @Test
   void twoHundredHolds() {
     HttpProbe probe = new HttpProbe(url("/health"));
-    assertThat(probe.check()).isTrue();
+    assertThat(answered(probe)).isTrue();
     assertThat(probe.describe()).isEqualTo("http " + url("/health"));
   }
 
   @Test
   void otherTwoXxHold() {
     status.set(204);
-    assertThat(new HttpProbe(url("/health")).check()).isTrue();
+    assertThat(answered(new HttpProbe(url("/health")))).isTrue();
   }
 
   @Test
   void fiveHundredDoesNotHoldUntilTheServerIsHealthy() {
     status.set(500);
     HttpProbe probe = new HttpProbe(url("/health"));
-    assertThat(probe.check()).isFalse();
+    assertThat(answered(probe)).isFalse();
     assertThat(probe.lastFailure()).isEqualTo("HTTP 500");
 
     status.set(200);
-    assertThat(probe.check()).isTrue();
+    assertThat(answered(probe)).isTrue();
   }
 
   @Test
   void notFoundDoesNotHold() {
     HttpProbe probe = new HttpProbe(url("/nope"));
-    assertThat(probe.check()).isFalse();
+    assertThat(answered(probe)).isFalse();
     assertThat(probe.lastFailure()).isEqualTo("HTTP 404");
   }
 
   @Test
   void aRedirectToAHealthyPageHolds() {
-    assertThat(new HttpProbe(url("/moved")).check()).isTrue();
+    assertThat(answered(new HttpProbe(url("/moved")))).isTrue();
   }
 
   @Test
   void nobodyListeningDoesNotHold() throws Exception {
     HttpProbe probe = new HttpProbe("http://127.0.0.1:" + TcpProbeTest.freePort() + "/health");
-    assertThat(probe.check()).isFalse();
+    assertThat(answered(probe)).isFalse();
     assertThat(probe.lastFailure()).containsIgnoringCase("refused");
+  }
+
+  /** One connection to a plain socket server: records the request head, answers {@code answer}, closes. */
+  private static String answerOnce(String answer, java.util.function.Function<String, Boolean> check)
+      throws Exception {
+    try (java.net.ServerSocket plain = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      java.util.concurrent.CompletableFuture<String> head = new java.util.concurrent.CompletableFuture<>();
+      Thread serving =
+          new Thread(
+              () -> {
+                try (java.net.Socket s = plain.accept()) {
+                  java.io.BufferedReader in =
+                      new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+                  StringBuilder sb = new StringBuilder();
+                  for (String line; (line = in.readLine()) != null && !line.isEmpty(); ) {
+                    sb.append(line).append('\n');
+                  }
+                  head.complete(sb.toString());
+                  s.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
+                } catch (java.io.IOException e) {
+                  head.completeExceptionally(e);
+                }
+              });
+      serving.start();
+      Boolean held = check.apply("http://127.0.0.1:" + plain.getLocalPort() + "/health?deep=1");
+      serving.join();
+      return held + "\n" + head.get();
+    }
+  }
+
+  @Test
+  void theRequestIsOneGetOfThePathAndQueryThatAsksToClose() throws Exception {
+    String seen = answerOnce("HTTP/1.1 204 No Content\r\n\r\n", url -> answered(new HttpProbe(url)));
+
+    assertThat(seen).startsWith("true\nGET /health?deep=1 HTTP/1.1\n");
+    assertThat(seen).contains("Host: 127.0.0.1:").contains("Connection: close");
+  }
+
+  @Test
+  void anAnswerWithoutLengthEndsWithTheConnection() throws Exception {
+    String seen = answerOnce("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nall good, for as long as it takes\n", url -> answered(new HttpProbe(url)));
+
+    assertThat(seen).startsWith("true\n");
+  }
+
+  @Test
+  void somethingThatIsNotHttpDoesNotHoldAndSaysWhatItGot() throws Exception {
+    HttpProbe[] probe = new HttpProbe[1];
+    String seen =
+        answerOnce(
+            "SSH-2.0-OpenSSH_9.2\r\n",
+            url -> {
+              probe[0] = new HttpProbe(url);
+              return answered(probe[0]);
+            });
+
+    assertThat(seen).startsWith("false\n");
+    assertThat(probe[0].lastFailure()).contains("not an HTTP status line: SSH-2.0-OpenSSH_9.2");
+  }
+
+  @Test
+  void aNodeSlowToAnswerHoldsNoCheckingThreadWhileItsAnswerIsOnItsWay() throws Exception {
+    try (java.net.ServerSocket slow = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      java.util.concurrent.CountDownLatch firstCheckReturned = new java.util.concurrent.CountDownLatch(1);
+      Thread serving =
+          new Thread(
+              () -> {
+                try (java.net.Socket s = slow.accept()) {
+                  firstCheckReturned.await(); // answers only once a check has returned without it
+                  s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                  s.getInputStream().read(new byte[4096]);
+                } catch (Exception e) {
+                  // the test fails on its own assertions
+                }
+              });
+      serving.setDaemon(true);
+      serving.start();
+      HttpProbe probe = new HttpProbe("http://127.0.0.1:" + slow.getLocalPort() + "/health");
+
+      boolean first = probe.check(); // were it to wait for the answer, it would wait for ever
+
+      firstCheckReturned.countDown();
+      assertThat(first).isFalse();
+      assertThat(probe.awaitingAnswer()).isTrue();
+      assertThat(probe.lastFailure()).isEqualTo("no answer yet");
+      assertThat(answered(probe)).isTrue();
+    }
   }
 }
