@@ -87,12 +87,9 @@ public final class StateFile {
       try (FileChannel channel = OwnerOnly.open(tmp);
           OutputStream out = Channels.newOutputStream(channel)) {
         p.store(out, "cluster-maven-plugin state: what stop and clean need to find every process");
+        // No fsync: the file must survive the JVM's death (the page cache does), not the machine's,
+        // which ends every node with it; a record that a power cut lost has no process to find.
         out.flush();
-        if (!cluster.stopped()) {
-          // A crash right after the rename must not leave an empty state while processes run; a
-          // stopped cluster's record has nothing left to find, and its directory is often deleted next.
-          channel.force(true);
-        }
       }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {

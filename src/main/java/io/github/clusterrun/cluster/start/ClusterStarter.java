@@ -102,22 +102,30 @@ public final class ClusterStarter {
       planned.add(NodeLauncher.plan(config, layout, clusterId, i, ports));
     }
     planned = contained(clusterId, planned);
+    // The lifeline is forked on a thread of its own while the state is written: both must be done
+    // before anything of a node runs, neither needs the other.
+    Path clusterGroup = planned.get(0).containmentGroup().map(Path::getParent).orElse(null);
+    FutureTask<Lifeline> starting =
+        new FutureTask<>(
+            () -> Lifeline.start(clusterId, Math.min(config.stopTimeout().getSeconds(), 5), platform, clusterGroup));
+    Thread forking = new Thread(starting, "cluster-lifeline-start");
+    forking.setDaemon(true);
+    forking.start();
     // Recorded before the first launch: the marks find every process even if no pid is recorded.
     Cluster cluster =
         new Cluster(
             layout, clusterId, started, config.stopTimeout(), config.stopInput(), config.stopOrder(), planned);
-    cluster.write();
-    Lifeline lifeline;
     try {
-      lifeline =
-          Lifeline.start(
-              clusterId,
-              Math.min(config.stopTimeout().getSeconds(), 5),
-              platform,
-              planned.get(0).containmentGroup().map(Path::getParent).orElse(null));
-    } catch (IOException e) {
-      throw new ClusterException("Cannot start the lifeline of the cluster in " + dir + ": " + e, e);
+      cluster.write();
+    } catch (ClusterException e) {
+      try {
+        started(starting, dir).release(); // nothing to watch: no node was launched
+      } catch (ClusterException alsoFailed) {
+        e.addSuppressed(alsoFailed);
+      }
+      throw e;
     }
+    Lifeline lifeline = started(starting, dir);
     guard.guard(cluster, lifeline, confirmedStop);
     runBeforeStart(cluster, planned, ports, hosts);
 
@@ -188,6 +196,19 @@ public final class ClusterStarter {
    * millisecond a node waits for its fork comes on top of its own start. Each node is watched from
    * its own launch. Returns once every launch is done; the first failure fails the start.
    */
+  /** The lifeline that {@code starting} forked, once it has; a start that failed fails the build. */
+  private static Lifeline started(FutureTask<Lifeline> starting, Path dir) throws ClusterException {
+    try {
+      return starting.get();
+    } catch (ExecutionException e) {
+      throw new ClusterException(
+          "Cannot start the lifeline of the cluster in " + dir + ": " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClusterException("Interrupted while starting the lifeline of the cluster in " + dir);
+    }
+  }
+
   private void launchAll(
       Cluster cluster,
       List<Node> planned,
