@@ -142,6 +142,31 @@ class ClusterStopperTest {
   }
 
   @Test
+  void nodesThatPrintedNothingGetOneLineInsteadOfATailEach() throws Exception {
+    new ClusterStarter(shNodes(3, "if [ $CLUSTER_NODE_NAME = n_1 ]; then echo talking; fi; exec sleep 600").build(),
+            ExitGuard.jvm(), Platform.current(), log)
+        .start();
+    Path talking = clusterDir.resolve("n_1/logs/console.log");
+    io.github.clusterrun.cluster.testing.Await.until(
+        "n_1 to print",
+        () -> {
+          try {
+            return Files.readString(talking).contains("talking");
+          } catch (java.io.IOException e) {
+            return false;
+          }
+        },
+        Duration.ofSeconds(10));
+
+    assertThat(stopper(null, false).stop()).isEqualTo(ClusterStopper.Result.KEPT);
+
+    assertThat(log.lines())
+        .contains("INFO Last 20 lines of n_1/logs/console.log before the stop:", "INFO   | talking")
+        .contains("INFO Nothing in the console logs of n_0, n_2 before the stop (n_*/logs/console.log)")
+        .noneMatch(line -> line.contains("Last 20 lines of n_0") || line.contains("Last 20 lines of n_2"));
+  }
+
+  @Test
   void failingTestsKeepTheDirectory() throws Exception {
     List<Long> pids = pids(start(1));
     writeSummary(FAILING);
