@@ -129,8 +129,9 @@ public final class FamilyStopper {
     String ownMark = FamilyMark.ofCluster(cluster.id());
     // A cluster rebuilt from the marks alone (damaged state) may hold that family as a node already.
     // A view of some nodes (the tests' actions on one node) leaves the cluster's own family alone.
+    // A cluster without afterStart commands has no such family.
     Node own =
-        cluster.isView() || nodes.stream().anyMatch(n -> n.mark().equals(ownMark))
+        cluster.isView() || !cluster.mayHaveOwnFamily() || nodes.stream().anyMatch(n -> n.mark().equals(ownMark))
             ? null
             : Node.found(nodes.size(), ownMark);
     List<Node> families = new ArrayList<>(nodes);
@@ -207,7 +208,9 @@ public final class FamilyStopper {
       // Only this JVM's children: the JDK learns of their exit at once, of others' by polling.
       root.filter(r -> process(node).isPresent()).ifPresent(roots::add);
     }
-    Scan scan = scan(families, step);
+    // A step of contained nodes alone is read from its groups, without a scan of the process table:
+    // the cluster's own family, which has no group, needs one to be found.
+    Scan scan = containedNodesOnly(step) ? scanGroups(step) : scan(families, step);
     Map<Node, Integer> sizeAtStart = new HashMap<>();
     for (Node node : step) {
       int seen = scan.of(node).size();
@@ -626,6 +629,12 @@ public final class FamilyStopper {
       Thread.currentThread().interrupt();
     }
     return true;
+  }
+
+  /** Whether the step is nodes only (not the cluster's own family), each in a group of its own. */
+  private boolean containedNodesOnly(List<Node> step) {
+    return containment().isPresent()
+        && step.stream().allMatch(n -> !isClusterFamily(n) && n.containmentGroup().isPresent());
   }
 
   /**

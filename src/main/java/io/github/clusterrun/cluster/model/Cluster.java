@@ -65,6 +65,21 @@ public final class Cluster {
     this.nodes = new ArrayList<>(nodes);
   }
 
+  /**
+   * Whether processes of the cluster's own family (what {@code afterStart} commands left running)
+   * may exist: true unless the cluster is known to have no {@code afterStart} command.
+   */
+  private boolean mayHaveOwnFamily = true;
+
+  public synchronized boolean mayHaveOwnFamily() {
+    return mayHaveOwnFamily;
+  }
+
+  /** Records that the cluster runs no {@code afterStart} command: no process carries its own mark. */
+  public synchronized void hasNoAfterStartCommands() {
+    mayHaveOwnFamily = false;
+  }
+
   /** In which order the nodes are stopped. */
   public StopOrder stopOrder() {
     return stopOrder;

@@ -47,6 +47,8 @@ public final class StateFile {
     }
     // Absent in files written before 0.2: parallel.
     p.setProperty("stopOrder", cluster.stopOrder().value());
+    // Absent in files written before 0.2: unknown, so stop looks for what afterStart left.
+    p.setProperty("afterStart", cluster.mayHaveOwnFamily() ? "some" : "none");
     List<Node> nodes = cluster.nodes();
     p.setProperty("nodes", Integer.toString(nodes.size()));
     for (int i = 0; i < nodes.size(); i++) {
@@ -142,6 +144,9 @@ public final class StateFile {
               p.getProperty("stopInput"),
               stopOrder(p.getProperty("stopOrder")),
               nodes);
+      if ("none".equals(p.getProperty("afterStart"))) {
+        cluster.hasNoAfterStartCommands();
+      }
       // Issue 12: what the tests did to each node.
       for (int i = 0; i < count; i++) {
         cluster.testActions(nodes.get(i).name(), readTestActions(p, "node." + i + "."));

@@ -115,6 +115,9 @@ public final class ClusterStarter {
     Cluster cluster =
         new Cluster(
             layout, clusterId, started, config.stopTimeout(), config.stopInput(), config.stopOrder(), planned);
+    if (config.afterStart().isEmpty()) {
+      cluster.hasNoAfterStartCommands(); // its stop need not look for what they left
+    }
     try {
       cluster.write();
     } catch (ClusterException e) {

@@ -383,7 +383,9 @@ class FamilyStopperTest {
     long root = started("n0.pid");
     Node n0 = Nodes.recorded(clusterId, "n_0", root, null);
 
-    StopReport report = stop(Duration.ofMillis(300), null, n0);
+    // Time enough for the chain to start on SIGTERM (and write its group) on a loaded machine: at
+    // 300 ms a CI run's kill came first, and there was no chain to freeze.
+    StopReport report = stop(Duration.ofSeconds(2), null, n0);
 
     // The chain started on SIGTERM and ignores it: only the stop's SIGKILL to its group ends it. (On a
     // machine loaded enough for every scan to miss the chain it is reported GRACEFUL, then killed by

@@ -410,6 +410,55 @@ class ClusterStarterTest {
   }
 
   @Test
+  void aContainedClusterWithoutAfterStartCommandsIsStoppedWithoutReadingTheProcessTable() throws Exception {
+    Optional<Path> probe =
+        Platform.current().containment().flatMap(c -> c.create(Procs.newClusterId(), "probe"));
+    probe.ifPresent(g -> Platform.current().containment().get().remove(g));
+    assumeTrue(probe.isPresent(), "no cgroup v2 that this user may create groups in");
+    Cluster cluster =
+        new ClusterStarter(shNodes("sleep 600 & exec sleep 601").nodes(2).build(), ExitGuard.jvm(), Platform.current(), log)
+            .start();
+    List<Long> members = new java.util.ArrayList<>();
+    for (Node node : cluster.nodes()) {
+      Path procs = node.containmentGroup().orElseThrow().resolve("cgroup.procs");
+      Await.until("the node and its child", () -> lines(procs).size() == 2, Duration.ofSeconds(10));
+      lines(procs).forEach(pid -> members.add(Long.parseLong(pid)));
+    }
+    io.github.clusterrun.cluster.testing.CountingPlatform counting = new io.github.clusterrun.cluster.testing.CountingPlatform();
+
+    assertThat(new io.github.clusterrun.cluster.stop.ConfirmedStop(ExitGuard.jvm(), counting).stop(cluster, log).confirmed())
+        .isTrue();
+
+    assertThat(members).hasSize(4).allMatch(Procs::isGone);
+    assertThat(counting.scans).as("scans of the process table").hasValue(0);
+  }
+
+  @Test
+  void aClusterWithAfterStartCommandsIsStoppedWithALookForWhatTheyLeft() throws Exception {
+    Cluster cluster =
+        new ClusterStarter(
+                shNodes("exec sleep 601").afterStart("/bin/sh", null, List.of("-c", "exit 0"), 60, false).build(),
+                ExitGuard.jvm(),
+                Platform.current(),
+                log)
+            .start();
+    io.github.clusterrun.cluster.testing.CountingPlatform counting = new io.github.clusterrun.cluster.testing.CountingPlatform();
+
+    assertThat(new io.github.clusterrun.cluster.stop.ConfirmedStop(ExitGuard.jvm(), counting).stop(cluster, log).confirmed())
+        .isTrue();
+
+    assertThat(counting.scans.get()).as("scans of the process table").isPositive();
+  }
+
+  private static List<String> lines(Path file) {
+    try {
+      return Files.readAllLines(file).stream().filter(l -> !l.isBlank()).collect(java.util.stream.Collectors.toList());
+    } catch (java.io.IOException e) {
+      return List.of();
+    }
+  }
+
+  @Test
   void anEmptyPlaceholderArgumentReachesTheNodeAsAnEmptyArgument() throws Exception {
     // sh -c SCRIPT sh "" x: the node prints each of its arguments in brackets.
     ClusterConfig config =
