@@ -87,6 +87,35 @@ public final class SafeDelete {
    * directories do not wait for each other in the kernel, so a cluster's nodes are deleted side by
    * side.
    */
+  /**
+   * The directories of the top one, taken one at a time by whichever thread is free. A class, not a
+   * lambda: a JVM's first lambda of a kind costs milliseconds, and the stop runs this once.
+   */
+  private static final class Deleting implements Runnable {
+    final AtomicReference<IOException> failure = new AtomicReference<>();
+    private final AtomicInteger next = new AtomicInteger();
+    private final Path top;
+    private final SecureDirectoryStream<Path> dir;
+    private final List<Path> directories;
+
+    Deleting(Path top, SecureDirectoryStream<Path> dir, List<Path> directories) {
+      this.top = top;
+      this.dir = dir;
+      this.directories = directories;
+    }
+
+    @Override
+    public void run() {
+      for (int i = next.getAndIncrement(); i < directories.size() && failure.get() == null; i = next.getAndIncrement()) {
+        try {
+          deleteDirectory(top, dir, directories.get(i));
+        } catch (IOException | RuntimeException e) {
+          failure.compareAndSet(null, e instanceof IOException ? (IOException) e : new IOException(e));
+        }
+      }
+    }
+  }
+
   private static void deleteTopEntries(Path top, SecureDirectoryStream<Path> dir) throws IOException {
     List<Path> directories = new ArrayList<>();
     for (Path entry : dir) {
@@ -101,18 +130,8 @@ public final class SafeDelete {
       }
       return;
     }
-    AtomicInteger next = new AtomicInteger();
-    AtomicReference<IOException> failure = new AtomicReference<>();
-    Runnable deleting =
-        () -> {
-          for (int i = next.getAndIncrement(); i < directories.size() && failure.get() == null; i = next.getAndIncrement()) {
-            try {
-              deleteDirectory(top, dir, directories.get(i));
-            } catch (IOException | RuntimeException e) {
-              failure.compareAndSet(null, e instanceof IOException ? (IOException) e : new IOException(e));
-            }
-          }
-        };
+    Deleting deleting = new Deleting(top, dir, directories);
+    AtomicReference<IOException> failure = deleting.failure;
     List<Thread> helpers = new ArrayList<>();
     for (int t = 1; t < Math.min(THREADS, directories.size()); t++) {
       Thread helper = new Thread(deleting, "cluster-delete-" + t);

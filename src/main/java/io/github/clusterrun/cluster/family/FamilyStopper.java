@@ -54,7 +54,9 @@ public final class FamilyStopper {
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
   private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(40);
   /** How often a contained step's groups are read while it stops. */
-  private static final long GROUP_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  private static final long GROUP_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  /** How often each node's own group is read meanwhile, for its own stop time. */
+  private static final long NODE_GROUP_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   /**
    * How long to wait for a root to exit before the next scan, while one is alive: short enough that
    * the scans skip the zombies the last one saw (see KnownZombies), so the one after the exit is
@@ -130,10 +132,11 @@ public final class FamilyStopper {
     // A cluster rebuilt from the marks alone (damaged state) may hold that family as a node already.
     // A view of some nodes (the tests' actions on one node) leaves the cluster's own family alone.
     // A cluster without afterStart commands has no such family.
-    Node own =
-        cluster.isView() || !cluster.mayHaveOwnFamily() || nodes.stream().anyMatch(n -> n.mark().equals(ownMark))
-            ? null
-            : Node.found(nodes.size(), ownMark);
+    boolean ownIsANode = false;
+    for (Node n : nodes) {
+      ownIsANode |= n.mark().equals(ownMark);
+    }
+    Node own = cluster.isView() || !cluster.mayHaveOwnFamily() || ownIsANode ? null : Node.found(nodes.size(), ownMark);
     List<Node> families = new ArrayList<>(nodes);
     if (own != null) {
       families.add(own);
@@ -151,7 +154,14 @@ public final class FamilyStopper {
    * call it once the stop is confirmed. The lifeline does the same when it is told {@code confirmed}.
    */
   public void removeGroups() {
-    containment().ifPresent(c -> cluster.nodes().forEach(n -> n.containmentGroup().ifPresent(c::remove)));
+    Optional<Containment> containment = containment();
+    if (containment.isPresent()) {
+      for (Node n : cluster.nodes()) {
+        if (n.containmentGroup().isPresent()) {
+          containment.get().remove(n.containmentGroup().get());
+        }
+      }
+    }
   }
 
   /**
@@ -177,7 +187,9 @@ public final class FamilyStopper {
     if (own != null) {
       steps.add(List.of(own));
     }
-    ordered.forEach(n -> steps.add(List.of(n)));
+    for (Node n : ordered) {
+      steps.add(List.of(n));
+    }
     return steps;
   }
 
@@ -206,7 +218,9 @@ public final class FamilyStopper {
         askToStop(node, root.get(), signalled, asked);
       }
       // Only this JVM's children: the JDK learns of their exit at once, of others' by polling.
-      root.filter(r -> process(node).isPresent()).ifPresent(roots::add);
+      if (root.isPresent() && process(node).isPresent()) {
+        roots.add(root.get());
+      }
     }
     // A step of contained nodes alone is read from its groups, without a scan of the process table:
     // the cluster's own family, which has no group, needs one to be found.
@@ -358,7 +372,8 @@ public final class FamilyStopper {
   }
 
   private Optional<Process> process(Node node) {
-    return cluster.process(node.name()).filter(p -> p.pid() == node.pid());
+    Optional<Process> process = cluster.process(node.name());
+    return process.isPresent() && process.get().pid() == node.pid() ? process : Optional.empty();
   }
 
   private Integer exitCode(Node node) {
@@ -550,9 +565,9 @@ public final class FamilyStopper {
    * processes left; {@code force}: kills the groups at every round. The kernel clears a group's
    * {@code populated} as its last process exits, before the JDK's reapers (which lag when dozens of
    * nodes exit at once) learn of it, and a read of it costs microseconds: the groups' common parent
-   * (the cluster's group) is read every {@link #GROUP_POLL_NANOS}, each node's group every few rounds
-   * (for its own stop time), and the members listed every {@link #ROOT_WAIT_NANOS} for the signal of
-   * those that appeared since. No process table is read.
+   * (the cluster's group) is read every millisecond, each node's group every 20 ms (for its own
+   * stop time), and the members listed every 100 ms for the signal of those that appeared since.
+   * No process table is read.
    */
   private Scan waitUntilGroupsEmpty(
       List<Node> nodes, Map<Node, Long> goneAt, long deadline, Set<Long> signalled, boolean force) {
@@ -568,10 +583,12 @@ public final class FamilyStopper {
     // The cluster's group holds the node groups only: when this step is all of them, it alone says.
     Path parent = parents.size() == 1 && grouped.size() == cluster.nodes().size() ? parents.iterator().next() : null;
     long lastMembers = System.nanoTime();
-    for (int round = 0; ; round++) {
+    long lastNodes = System.nanoTime() - NODE_GROUP_POLL_NANOS;
+    while (true) {
       long now = System.nanoTime();
       boolean allEmpty = parent != null && !containment.populated(parent);
-      if (allEmpty || round % 5 == 0) {
+      if (allEmpty || parent == null || now - lastNodes >= NODE_GROUP_POLL_NANOS) {
+        lastNodes = now;
         for (Node node : nodes) {
           if (!goneAt.containsKey(node) && (allEmpty || groupEmpty(containment, node))) {
             goneAt.put(node, now);
@@ -633,8 +650,15 @@ public final class FamilyStopper {
 
   /** Whether the step is nodes only (not the cluster's own family), each in a group of its own. */
   private boolean containedNodesOnly(List<Node> step) {
-    return containment().isPresent()
-        && step.stream().allMatch(n -> !isClusterFamily(n) && n.containmentGroup().isPresent());
+    if (containment().isEmpty()) {
+      return false;
+    }
+    for (Node n : step) {
+      if (isClusterFamily(n) || n.containmentGroup().isEmpty()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -117,7 +117,8 @@ public final class ExitGuard {
 
   /** The guarded cluster in {@code directory}, if any. */
   public Optional<Cluster> find(Path directory) {
-    return Optional.ofNullable(guarded.get(directory)).map(g -> g.cluster);
+    Guarded g = guarded.get(directory); // no lambda: on the stop's path to its first signal
+    return g == null ? Optional.empty() : Optional.of(g.cluster);
   }
 
   /**

@@ -24,7 +24,9 @@ final class TestsDid {
 
   private TestsDid(Cluster cluster) {
     this.nodes = cluster.nodes();
-    nodes.forEach(n -> states.put(n.name(), n.state()));
+    for (Node n : nodes) { // no lambda: this runs before the stop's first signal, in cold code
+      states.put(n.name(), n.state());
+    }
     this.actions = cluster.testActions();
     this.exitedOnItsOwn = cluster.exitedOnItsOwn();
   }
