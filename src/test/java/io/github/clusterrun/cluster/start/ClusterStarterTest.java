@@ -349,10 +349,7 @@ class ClusterStarterTest {
 
   @Test
   void whereTheUserMayCreateCgroupsEveryNodeRunsInOneOfItsOwnWhichTheStopRemoves() throws Exception {
-    Optional<Path> probe =
-        Platform.current().containment().flatMap(c -> c.create(Procs.newClusterId(), "probe"));
-    probe.ifPresent(g -> Platform.current().containment().get().remove(g));
-    assumeTrue(probe.isPresent(), "no cgroup v2 that this user may create groups in");
+    assumeCgroups();
     ClusterConfig config = shNodes("sleep 600 & exec sleep 601").nodes(2).build();
 
     Cluster cluster = new ClusterStarter(config, ExitGuard.jvm(), Platform.current(), log).start();
@@ -382,10 +379,7 @@ class ClusterStarterTest {
 
   @Test
   void aContainedFamilyIsGoneOnlyWhenItsGroupIsEmptyEvenIfItsRootExitedAtOnce() throws Exception {
-    Optional<Path> probe =
-        Platform.current().containment().flatMap(c -> c.create(Procs.newClusterId(), "probe"));
-    probe.ifPresent(g -> Platform.current().containment().get().remove(g));
-    assumeTrue(probe.isPresent(), "no cgroup v2 that this user may create groups in");
+    assumeCgroups();
     // The root ends on SIGTERM; its daemon left the root's session and ignores SIGTERM, so the
     // group stays populated until the stop timeout's kill of the group.
     Path pidFile = temp.resolve("daemon.pid");
@@ -411,10 +405,7 @@ class ClusterStarterTest {
 
   @Test
   void aContainedClusterWithoutAfterStartCommandsIsStoppedWithoutReadingTheProcessTable() throws Exception {
-    Optional<Path> probe =
-        Platform.current().containment().flatMap(c -> c.create(Procs.newClusterId(), "probe"));
-    probe.ifPresent(g -> Platform.current().containment().get().remove(g));
-    assumeTrue(probe.isPresent(), "no cgroup v2 that this user may create groups in");
+    assumeCgroups();
     Cluster cluster =
         new ClusterStarter(shNodes("sleep 600 & exec sleep 601").nodes(2).build(), ExitGuard.jvm(), Platform.current(), log)
             .start();
@@ -448,6 +439,14 @@ class ClusterStarterTest {
         .isTrue();
 
     assertThat(counting.scans.get()).as("scans of the process table").isPositive();
+  }
+
+  /** Skips the test where this user may not create cgroups (v2 with cgroup.kill) here. */
+  private static void assumeCgroups() {
+    Optional<Path> probe =
+        Platform.current().containment().flatMap(c -> c.create(Procs.newClusterId(), "probe"));
+    probe.ifPresent(g -> Platform.current().containment().get().remove(g));
+    assumeTrue(probe.isPresent(), "no cgroup v2 that this user may create groups in");
   }
 
   private static List<String> lines(Path file) {
