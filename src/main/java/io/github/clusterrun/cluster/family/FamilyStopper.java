@@ -231,14 +231,15 @@ public final class FamilyStopper {
       sizeAtStart.put(node, aliveAtStart.get(node) && !scan.of(node).contains(node.pid()) ? seen + 1 : seen);
     }
 
+    boolean contained = contained(step, sizeAtStart);
     Map<Node, Long> goneAt = new HashMap<>();
     if (graceful) {
       askToStop(step, scan, signalled, asked);
       long deadline = begin + cluster.stopTimeout().toNanos();
       scan =
-          contained(step, sizeAtStart)
+          contained
               ? waitUntilGroupsEmpty(step, goneAt, deadline, signalled, false)
-              : waitUntilGone(families, step, scan, goneAt, deadline, signalled, roots, false, false);
+              : waitUntilGone(families, step, scan, goneAt, deadline, signalled, roots, false);
     }
 
     Map<Node, Boolean> killed = new HashMap<>();
@@ -249,9 +250,9 @@ public final class FamilyStopper {
       }
       scan = freezeThenKill(families, step, scan);
       scan =
-          contained(step, sizeAtStart)
+          contained
               ? waitUntilGroupsEmpty(step, goneAt, forceDeadline, signalled, true)
-              : waitUntilGone(families, step, scan, goneAt, forceDeadline, signalled, List.of(), false, true);
+              : waitUntilGone(families, step, scan, goneAt, forceDeadline, signalled, List.of(), true);
     }
 
     for (Node node : step) {
@@ -487,8 +488,9 @@ public final class FamilyStopper {
   }
 
   /**
-   * Polls the families until every one is gone in {@link #CONFIRMING_SCANS} scans in a row, or the
-   * deadline passes with processes left. Members that appear after the first signal (a process
+   * Polls the families of a step that is not contained (see {@link #waitUntilGroupsEmpty} for one
+   * that is) until every one is gone in {@link #CONFIRMING_SCANS} scans in a row, or the deadline
+   * passes with processes left. Members that appear after the first signal (a process
    * forked while its parent was stopping) get the same signal.
    */
   private Scan waitUntilGone(
@@ -499,14 +501,10 @@ public final class FamilyStopper {
       long deadline,
       Set<Long> signalled,
       List<ProcessHandle> roots,
-      boolean contained,
       boolean force) {
     int emptyScans = 0;
     long pause = POLL_NANOS;
     int lastCount = scan.count();
-    // A contained family's group tells the kernel's own truth about its members: one empty scan
-    // with an empty group is proof; elsewhere several scans in a row are.
-    int confirming = contained ? 1 : CONFIRMING_SCANS;
     while (true) {
       long now = System.nanoTime();
       for (Node node : nodes) {
@@ -518,17 +516,14 @@ public final class FamilyStopper {
       }
       // One empty scan is not proof: a process caught between fork and exec can hide from one.
       emptyScans = allGone(nodes, scan) ? emptyScans + 1 : 0;
-      if (emptyScans >= confirming) {
+      if (emptyScans >= CONFIRMING_SCANS) {
         // Last, SIGKILL to every process group the families were seen in, which holds no one else:
         // a process forking faster than the scans cannot hide from its group, which the kernel
         // signals atomically. (Its id cannot have been reused meanwhile: the kernel keeps a group's
-        // id while any process of it, a zombie included, is left.) A contained family needs none:
-        // the kernel says that no process is left in its group.
-        if (!contained) {
-          Set<Long> groups = new LinkedHashSet<>();
-          nodes.forEach(n -> groups.addAll(seenGroups.getOrDefault(n, Set.of())));
-          platform.signal(Platform.Signal.KILL, List.of(), groups);
-        }
+        // id while any process of it, a zombie included, is left.)
+        Set<Long> groups = new LinkedHashSet<>();
+        nodes.forEach(n -> groups.addAll(seenGroups.getOrDefault(n, Set.of())));
+        platform.signal(Platform.Signal.KILL, List.of(), groups);
         return scan;
       }
       if (emptyScans == 0 && now - deadline > 0) {
@@ -536,14 +531,13 @@ public final class FamilyStopper {
       }
       if (emptyScans > 0) {
         LockSupport.parkNanos(CONFIRM_NANOS);
-      } else if (!awaitTheRoots(roots, Math.min(ROOT_WAIT_NANOS, Math.max(0, deadline - now)), !contained)) {
+      } else if (!awaitTheRoots(roots, Math.min(ROOT_WAIT_NANOS, Math.max(0, deadline - now)))) {
         LockSupport.parkNanos(pause);
       }
-      scan = contained ? scanGroups(nodes) : scan(families, nodes);
+      scan = scan(families, nodes);
       // Quick while processes come and go, then every 40 ms: a scan reads the whole process table.
       int count = scan.count();
-      // A group is read in microseconds: a contained step is polled at the quick rate throughout.
-      pause = count != lastCount || contained ? POLL_NANOS : Math.min(pause * 2, MAX_POLL_NANOS);
+      pause = count != lastCount ? POLL_NANOS : Math.min(pause * 2, MAX_POLL_NANOS);
       lastCount = count;
       if (force) {
         killGroups(nodes);
@@ -620,26 +614,23 @@ public final class FamilyStopper {
   }
 
   /**
-   * While a root of the step is alive, waits until all of them have exited ({@code all}), or the
-   * first one, or {@code nanos} pass: the JDK learns of a child's exit from its reaper thread, so
-   * the scan that follows comes right after the last exit rather than a poll period later, and not
-   * after each one. A contained step waits for the first only: its groups, cheap to poll, empty as
-   * the processes exit, before the JDK's reapers (which lag when dozens of nodes exit at once) run.
-   * Returns false when no root was alive (the caller polls instead).
+   * While a root of the step is alive, waits until all of them have exited, or {@code nanos} pass:
+   * the JDK learns of a child's exit from its reaper thread, so the scan that follows comes right
+   * after the last exit rather than a poll period later, and not after each one. Returns false when
+   * no root was alive (the caller polls instead).
    */
-  private static boolean awaitTheRoots(List<ProcessHandle> roots, long nanos, boolean all) {
+  private static boolean awaitTheRoots(List<ProcessHandle> roots, long nanos) {
     List<CompletableFuture<ProcessHandle>> alive = new ArrayList<>();
     for (ProcessHandle root : roots) {
       if (root.isAlive()) {
         alive.add(root.onExit());
       }
     }
-    if (alive.isEmpty() || (!all && alive.size() < roots.size())) {
-      return false; // (a contained step, once a root exited, polls its groups)
+    if (alive.isEmpty()) {
+      return false;
     }
     try {
-      CompletableFuture<?>[] exits = alive.toArray(new CompletableFuture<?>[0]);
-      (all ? CompletableFuture.allOf(exits) : CompletableFuture.anyOf(exits)).get(nanos, TimeUnit.NANOSECONDS);
+      CompletableFuture.allOf(alive.toArray(new CompletableFuture<?>[0])).get(nanos, TimeUnit.NANOSECONDS);
     } catch (TimeoutException | ExecutionException e) {
       // Time for a scan: members forked meanwhile get their SIGTERM too.
     } catch (InterruptedException e) {
