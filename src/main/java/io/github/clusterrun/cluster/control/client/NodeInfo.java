@@ -5,9 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A node as the control endpoint describes it: name, index, pid of its root process, ports by name,
- * and state: {@code RUNNING}, {@code PAUSED} (by the tests), {@code STOPPED_BY_TESTS}, {@code
- * EXITED} (on its own), {@code STOPPED} (by the plugin), {@code PLANNED}.
+ * A node as the control endpoint describes it, at the time of the request: name, index, pid of its
+ * root process (the new one after a start), ports by name in the order of {@code <ports>}, and
+ * state: {@code RUNNING}, {@code PAUSED} (by the tests), {@code STOPPED_BY_TESTS}, {@code EXITED}
+ * (on its own), {@code STOPPED} (by the plugin), {@code PLANNED}.
  */
 public final class NodeInfo {
   private final String name;
