@@ -21,7 +21,7 @@ class ReadmeRecipesTest {
   private static final Path ITS = Paths.get("src/it");
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"zookeeper", "kafka", "redis", "etcd"})
+  @ValueSource(strings = {"zookeeper", "kafka", "redis", "etcd", "files"})
   void theRecipeIsTheTestedItsConfiguration(String recipe) throws Exception {
     List<String> snippets = new ArrayList<>();
     Pattern marked =
