@@ -5,6 +5,7 @@ import io.github.clusterrun.cluster.ClusterLog;
 import io.github.clusterrun.cluster.config.ClusterConfig;
 import io.github.clusterrun.cluster.config.ClusterConfigBuilder;
 import io.github.clusterrun.cluster.config.ConfigException;
+import io.github.clusterrun.cluster.config.MainClassCheck;
 import io.github.clusterrun.cluster.config.Readiness;
 import io.github.clusterrun.cluster.start.ClusterStarter;
 import io.github.clusterrun.cluster.config.PropertyPrefix;
@@ -316,17 +317,23 @@ public class StartMojo extends AbstractClusterMojo {
     }
     String scope = classpathScope == null ? "test" : classpathScope.trim();
     try {
+      List<String> elements;
       switch (scope) {
         case "test":
-          return project.getTestClasspathElements();
+          elements = project.getTestClasspathElements();
+          break;
         case "runtime":
-          return project.getRuntimeClasspathElements();
+          elements = project.getRuntimeClasspathElements();
+          break;
         case "compile":
-          return project.getCompileClasspathElements();
+          elements = project.getCompileClasspathElements();
+          break;
         default:
           throw new ConfigException(
               "classpathScope", "is '" + scope + "'", "use test, runtime or compile");
       }
+      MainClassCheck.check(mainClass, elements, scope);
+      return elements;
     } catch (DependencyResolutionRequiredException e) {
       throw new ConfigException(
           "classpathScope",
