@@ -39,18 +39,22 @@ public final class NodeInfo {
         (String) json.get("state"));
   }
 
+  /** {@code n_<index>}. */
   public String name() {
     return name;
   }
 
+  /** From 0. */
   public int index() {
     return index;
   }
 
+  /** The pid of the node's root process; a new one after a start or restart. */
   public long pid() {
     return pid;
   }
 
+  /** The node's ports by name, in the order of {@code <ports>}; the same after a start. */
   public Map<String, Integer> ports() {
     return ports;
   }
@@ -60,10 +64,12 @@ public final class NodeInfo {
     return ports.isEmpty() ? 0 : ports.values().iterator().next();
   }
 
+  /** {@code RUNNING}, {@code PAUSED}, {@code STOPPED_BY_TESTS}, {@code EXITED}, {@code STOPPED} or {@code PLANNED}. */
   public String state() {
     return state;
   }
 
+  /** The state is {@code RUNNING}. */
   public boolean isRunning() {
     return "RUNNING".equals(state);
   }
