@@ -1,4 +1,6 @@
 def check = evaluate(new File(basedir, '../../../src/it/verify-lib.groovy'))
+// cluster:run ran the lifecycle up to test-compile first (issue 17): the project's tests are compiled.
+check.exists('target/test-classes/it/ClusterIT.class')
 check.matches(/  n_0: 127\.0\.0\.1:\d+ \(port=\d+\), \S+n_0/)
 check.has('The cluster runs until Ctrl-C; its directories are kept afterwards.')
 check.matches(/  n_0 \(pid \d+\): stopped gracefully in \d+ ms, exit code 143/)

@@ -1,5 +1,6 @@
 package it;
 
+// START SNIPPET: client-imports
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.github.clusterrun.cluster.control.client.ClusterControl;
 import io.github.clusterrun.cluster.control.client.NodeInfo;
 import java.io.IOException;
+// END SNIPPET: client-imports
 import java.io.InputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;

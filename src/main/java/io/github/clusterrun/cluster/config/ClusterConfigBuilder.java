@@ -55,6 +55,7 @@ public final class ClusterConfigBuilder {
   private final List<String> classpath = new ArrayList<>();
   // ---- <files> (0.2) ----
   private final List<String[]> files = new ArrayList<>();
+  private Map<String, String> filterProperties = Map.of();
 
   ClusterConfigBuilder() {}
 
@@ -324,7 +325,21 @@ public final class ClusterConfigBuilder {
    * {@code source} (relative to the project's base directory) or an inline {@code content}.
    */
   public ClusterConfigBuilder file(String path, String source, String content) {
-    files.add(new String[] {path, source, content});
+    return file(path, source, content, false);
+  }
+
+  /**
+   * Adds a {@code <files><file>} as {@link #file(String, String, String)}; with {@code filtering},
+   * the {@code ${…}} of its {@code source} that {@link #filterProperties} knows are replaced.
+   */
+  public ClusterConfigBuilder file(String path, String source, String content, boolean filtering) {
+    files.add(new String[] {path, source, content, filtering ? "filtering" : null});
+    return this;
+  }
+
+  /** The values of {@code ${name}} in a {@code <source>} with {@code <filtering>}: the build's properties. */
+  public ClusterConfigBuilder filterProperties(Map<String, String> properties) {
+    this.filterProperties = properties == null ? Map.of() : properties;
     return this;
   }
 
@@ -553,6 +568,7 @@ public final class ClusterConfigBuilder {
       String path = file[0] == null ? null : file[0].trim();
       String source = file[1] == null || file[1].isBlank() ? null : file[1].trim();
       String content = file[2];
+      boolean filtering = file[3] != null;
       if (path == null || path.isEmpty()) {
         throw new ConfigException(
             "files><file><path",
@@ -584,7 +600,14 @@ public final class ClusterConfigBuilder {
             "add <source> (a template file of the project, relative to ${project.basedir}) or"
                 + " <content> (the text inline; <content>@{empty}</content> for an empty file)");
       }
+      if (content != null && filtering) {
+        throw new ConfigException(
+            "files><file><filtering",
+            "is true for '" + path + "', which has a <content>: Maven has already replaced its ${…}",
+            "remove <filtering>: it filters the ${…} of a <source> template");
+      }
       if (content != null) {
+        content = FileTemplate.stripIndent(content);
         Placeholders.check(
             "files><file><content", content, portNames, "the <content> of '" + path + "'");
         templates.add(new FileTemplate(path, content, null));
@@ -603,6 +626,9 @@ public final class ClusterConfigBuilder {
               "files><file><source",
               "is '" + source + "', but " + template + " cannot be read: " + e.getMessage(),
               "make the template of '" + path + "' readable");
+        }
+        if (filtering) {
+          text = FileTemplate.filter(text, filterProperties);
         }
         Placeholders.check("files><file><source", text, portNames, template.toString());
         templates.add(new FileTemplate(path, text, template));

@@ -25,11 +25,22 @@ public class NodeFile {
   /** A template file of the project, relative to {@code ${project.basedir}}; or give {@code content}. */
   String source;
 
-  /** The file's text inline; or give {@code source}. */
+  /**
+   * The file's text inline; or give {@code source}. The indentation its lines share in the POM is
+   * removed and the file ends with a newline; XML goes in {@code <![CDATA[…]]>}.
+   */
   String content;
+
+  /**
+   * Replace the {@code ${…}} of the {@code source} template that the build knows (project
+   * properties, {@code -D} properties, {@code project.*}), as maven-resources-plugin does; unknown
+   * ones stay as written. Off by default, so that a script's {@code ${VAR}} stays as it is.
+   */
+  boolean filtering;
 
   @Override
   public String toString() {
-    return "NodeFile{path=" + path + ", source=" + source + ", content=" + (content == null ? null : "…") + "}";
+    return "NodeFile{path=" + path + ", source=" + source + ", content=" + (content == null ? null : "…")
+        + (filtering ? ", filtering" : "") + "}";
   }
 }

@@ -5,6 +5,8 @@ import io.github.clusterrun.cluster.ClusterLog;
 import io.github.clusterrun.cluster.model.Cluster;
 import io.github.clusterrun.cluster.model.Node;
 import java.util.concurrent.CountDownLatch;
+import org.apache.maven.plugins.annotations.Execute;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.ResolutionScope;
 
@@ -12,9 +14,14 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
  * Starts the configured cluster and holds it, for manual exploration, until Ctrl-C; then stops it
  * with the same confirmed kill as {@code stop} and keeps its directories.
  *
+ * <p>Like {@code jetty:run} and {@code spring-boot:run}, it first runs the project's lifecycle up
+ * to {@code test-compile}, so that nodes that run the project's own classes ({@code <mainClass>},
+ * or {@code java -cp ${project.build.outputDirectory}}) find them compiled, on a fresh clone too.
+ *
  * @since 0.1.0
  */
 @Mojo(name = "run", requiresDependencyResolution = ResolutionScope.TEST, threadSafe = true)
+@Execute(phase = LifecyclePhase.TEST_COMPILE)
 public class RunMojo extends StartMojo {
   @Override
   String skipReason() {

@@ -5,6 +5,7 @@ import io.github.clusterrun.cluster.ClusterLog;
 import io.github.clusterrun.cluster.config.ClusterConfig;
 import io.github.clusterrun.cluster.config.ClusterConfigBuilder;
 import io.github.clusterrun.cluster.config.ConfigException;
+import io.github.clusterrun.cluster.config.MainClassCheck;
 import io.github.clusterrun.cluster.config.Readiness;
 import io.github.clusterrun.cluster.start.ClusterStarter;
 import io.github.clusterrun.cluster.config.PropertyPrefix;
@@ -13,9 +14,11 @@ import io.github.clusterrun.cluster.start.ExportedProperties;
 import io.github.clusterrun.cluster.start.ExternalCluster;
 import io.github.clusterrun.cluster.start.AttachedCluster;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.maven.artifact.DependencyResolutionRequiredException;
+import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -167,10 +170,16 @@ public class StartMojo extends AbstractClusterMojo {
    * @{node.dir}} and either a {@code <source>} (a template file of the project, relative to {@code
    * ${project.basedir}}) or an inline {@code <content>}. Placeholders are resolved in the path and
    * the content, including {@code @{nodes[SEP]:TEMPLATE}}, which repeats a template for every node.
+   * An inline {@code <content>} loses the indentation its lines share and ends with a newline; a
+   * {@code <source>} with {@code <filtering>true</filtering>} gets the build's {@code ${…}}
+   * replaced, as maven-resources-plugin filters resources.
    *
    * @since 0.2.0
    */
   @Parameter List<NodeFile> files;
+
+  @Parameter(defaultValue = "${session}", readonly = true, required = true)
+  MavenSession session;
 
   // --- Forming a real cluster (0.2): steps before and after start, stop order. ---
 
@@ -308,17 +317,23 @@ public class StartMojo extends AbstractClusterMojo {
     }
     String scope = classpathScope == null ? "test" : classpathScope.trim();
     try {
+      List<String> elements;
       switch (scope) {
         case "test":
-          return project.getTestClasspathElements();
+          elements = project.getTestClasspathElements();
+          break;
         case "runtime":
-          return project.getRuntimeClasspathElements();
+          elements = project.getRuntimeClasspathElements();
+          break;
         case "compile":
-          return project.getCompileClasspathElements();
+          elements = project.getCompileClasspathElements();
+          break;
         default:
           throw new ConfigException(
               "classpathScope", "is '" + scope + "'", "use test, runtime or compile");
       }
+      MainClassCheck.check(mainClass, elements, scope);
+      return elements;
     } catch (DependencyResolutionRequiredException e) {
       throw new ConfigException(
           "classpathScope",
@@ -355,13 +370,39 @@ public class StartMojo extends AbstractClusterMojo {
         .build();
   }
 
-  /** The builder with the {@code <files>} added (0.2). */
+  /** The builder with the {@code <files>} added (0.2), and the values of their {@code <filtering>}. */
   private ClusterConfigBuilder withFiles(ClusterConfigBuilder builder) {
     if (files != null) {
       for (NodeFile file : files) {
-        builder.file(file.path, file.source, file.content);
+        builder.file(file.path, file.source, file.content, file.filtering);
+        if (file.filtering) {
+          builder.filterProperties(filterProperties());
+        }
       }
     }
     return builder;
+  }
+
+  /**
+   * What {@code ${…}} stands for in a filtered {@code <source>}, as maven-resources-plugin sees it:
+   * the project's properties, the command line's {@code -D} (over them), and the project's basics.
+   */
+  private Map<String, String> filterProperties() {
+    Map<String, String> values = new HashMap<>();
+    project.getProperties().forEach((k, v) -> values.put(k.toString(), v.toString()));
+    if (session != null) {
+      session.getUserProperties().forEach((k, v) -> values.put(k.toString(), v.toString()));
+    }
+    values.put("project.groupId", project.getGroupId());
+    values.put("project.artifactId", project.getArtifactId());
+    values.put("project.version", project.getVersion());
+    values.put("project.name", String.valueOf(project.getName()));
+    values.put("project.basedir", project.getBasedir().getAbsolutePath());
+    values.put("basedir", project.getBasedir().getAbsolutePath());
+    values.put("project.build.directory", project.getBuild().getDirectory());
+    values.put("project.build.outputDirectory", project.getBuild().getOutputDirectory());
+    values.put("project.build.testOutputDirectory", project.getBuild().getTestOutputDirectory());
+    values.put("project.build.finalName", project.getBuild().getFinalName());
+    return values;
   }
 }

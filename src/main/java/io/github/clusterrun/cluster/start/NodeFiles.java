@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * Writes the {@code <files>} of one node into its directory, placeholders resolved for that node,
  * after its directories are created and before anything of the node runs. Parent directories are
- * created; the text is written as UTF-8, exactly as resolved.
+ * created; the text is written as UTF-8 as resolved, the text of an inline {@code <content>} ended
+ * with a newline (unless it is empty, {@code @{empty}}).
  */
 public final class NodeFiles {
   private NodeFiles() {}
@@ -55,7 +56,11 @@ public final class NodeFiles {
       }
       try {
         Files.createDirectories(target.getParent());
-        Files.write(target, values.resolve(file.text()).getBytes(StandardCharsets.UTF_8));
+        String text = values.resolve(file.text());
+        if (file.source().isEmpty() && !text.isEmpty() && !text.endsWith("\n")) {
+          text += "\n";
+        }
+        Files.write(target, text.getBytes(StandardCharsets.UTF_8));
       } catch (IOException e) {
         throw new ClusterException(
             "Cannot write " + target + " (<files><file> '" + file.path() + "') of node " + name + ": " + e,

@@ -417,6 +417,29 @@ class ClusterConfigBuilderTest {
   }
 
   @Test
+  void anInlineContentLosesThePomsIndentation() throws Exception {
+    ClusterConfig config = valid().file("conf/node.yaml", null, "node:\n          id: @{node.index}\n        peers: 3").build();
+    assertThat(config.files().get(0).text()).isEqualTo("node:\n  id: @{node.index}\npeers: 3");
+  }
+
+  @Test
+  void aFilteredSourceGetsTheBuildsPropertiesAndAnUnfilteredOneKeepsThem() throws Exception {
+    Files.writeString(base.resolve("node.sh"), "CLUSTER=${cluster.name}\necho ${HOME} @{node.name}\n");
+    Map<String, String> build = Map.of("cluster.name", "ci-42", "HOME", "/nowhere-else");
+    ClusterConfig config =
+        valid()
+            .filterProperties(Map.of("cluster.name", "ci-42"))
+            .file("filtered.sh", "node.sh", null, true)
+            .file("as-is.sh", "node.sh", null)
+            .build();
+    assertThat(config.files().get(0).text()).isEqualTo("CLUSTER=ci-42\necho ${HOME} @{node.name}\n");
+    assertThat(config.files().get(1).text()).isEqualTo("CLUSTER=${cluster.name}\necho ${HOME} @{node.name}\n");
+    assertRejected(valid().filterProperties(build).file("a", null, "x", true), "files><file><filtering")
+        .hasMessageContaining("'a', which has a <content>")
+        .hasMessageContaining("remove <filtering>");
+  }
+
+  @Test
   void aFileNeedsExactlyOneOfSourceAndContent() throws IOException {
     Files.writeString(base.resolve("zoo.cfg"), "x");
     assertRejected(valid().file("conf/zoo.cfg", "zoo.cfg", "x"), "files><file>")

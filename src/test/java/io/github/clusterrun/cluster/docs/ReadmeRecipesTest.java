@@ -21,7 +21,7 @@ class ReadmeRecipesTest {
   private static final Path ITS = Paths.get("src/it");
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"zookeeper", "kafka", "redis", "etcd"})
+  @ValueSource(strings = {"zookeeper", "kafka", "redis", "etcd", "files"})
   void theRecipeIsTheTestedItsConfiguration(String recipe) throws Exception {
     List<String> snippets = new ArrayList<>();
     Pattern marked =
@@ -43,14 +43,21 @@ class ReadmeRecipesTest {
     assertThat(Files.readString(Paths.get("README.md"))).contains(snippets.get(0));
   }
 
+  /** The README's client example is KillAndStartIT's imports, a blank line, and its test's code. */
   @org.junit.jupiter.api.Test
   void theClientExampleIsTheTestedItsCode() throws Exception {
     String test = Files.readString(ITS.resolve("_tests/control-kill/it/KillAndStartIT.java"));
+    String example = snippet(test, "client-imports") + "\n\n" + snippet(test, "client");
+    assertThat(Files.readString(Paths.get("README.md"))).contains("```java\n" + example + "\n```");
+  }
+
+  private static String snippet(String code, String name) {
     Matcher m =
-        Pattern.compile("// START SNIPPET: client\\n(.*?)\\n[ \\t]*// END SNIPPET: client", Pattern.DOTALL)
-            .matcher(test);
-    assertThat(m.find()).as("the client snippet in KillAndStartIT").isTrue();
-    assertThat(Files.readString(Paths.get("README.md"))).contains(dedent(m.group(1)));
+        Pattern.compile(
+                "// START SNIPPET: " + name + "\\n(.*?)\\n[ \\t]*// END SNIPPET: " + name, Pattern.DOTALL)
+            .matcher(code);
+    assertThat(m.find()).as("the snippet " + name + " in KillAndStartIT").isTrue();
+    return dedent(m.group(1));
   }
 
   /** The lines less the indentation they all share, as the README shows them. */

@@ -73,11 +73,24 @@ class NodeFilesTest {
         "server.1=127.0.0.1:2888:3888\nserver.2=127.0.0.1:2889:3889\nserver.3=127.0.0.1:2890:3890\n";
     for (int i = 0; i < 3; i++) {
       String name = ClusterLayout.nodeName(i);
-      assertThat(layout.dataDir(name).resolve("myid")).hasContent(Integer.toString(i + 1));
+      assertThat(Files.readString(layout.dataDir(name).resolve("myid"))).isEqualTo((i + 1) + "\n");
       assertThat(Files.readString(layout.nodeDir(name).resolve("conf/deep/zoo.cfg")))
           .isEqualTo("dataDir=" + layout.dataDir(name) + "\nclientPort=" + (2181 + i) + "\n" + servers);
-      assertThat(Files.readString(layout.tmpDir(name).resolve("size"))).isEqualTo("3 nodes, é");
+      assertThat(Files.readString(layout.tmpDir(name).resolve("size"))).isEqualTo("3 nodes, é\n");
     }
+  }
+
+  @Test
+  void anInlineContentEndsWithOneNewlineAndAnEmptyOneStaysEmpty() throws Exception {
+    ClusterConfig config =
+        config(
+            "a.yaml", null, "node:\n          name: @{node.name}\n        peers: 3\n        ",
+            "b.txt", null, "done\n",
+            "empty", null, "@{empty}");
+    NodeFiles.write(config.files(), layout, 1, ports);
+    assertThat(Files.readString(layout.nodeDir("n_1").resolve("a.yaml"))).isEqualTo("node:\n  name: n_1\npeers: 3\n");
+    assertThat(Files.readString(layout.nodeDir("n_1").resolve("b.txt"))).isEqualTo("done\n");
+    assertThat(layout.nodeDir("n_1").resolve("empty")).isEmptyFile();
   }
 
   @Test

@@ -17,6 +17,9 @@ import java.util.Map;
  * Java 11.
  *
  * <pre>
+ * import io.github.clusterrun.cluster.control.client.ClusterControl;
+ * import io.github.clusterrun.cluster.control.client.NodeInfo;
+ *
  * ClusterControl cluster = ClusterControl.fromSystemProperties();
  * NodeInfo killed = cluster.node("n_1").kill();     // returns once every process of n_1 is gone
  * NodeInfo again = cluster.node("n_1").start();     // returns once n_1 is ready again
@@ -39,12 +42,19 @@ public final class ClusterControl {
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   }
 
-  /** The endpoint at {@code url} ({@code http://127.0.0.1:<port>/}) with its {@code token}. */
+  /**
+   * The endpoint at {@code url} ({@code http://127.0.0.1:<port>/}, the trailing slash optional) with
+   * its {@code token}; requests time out after 5 minutes ({@link #withTimeout}).
+   */
   public static ClusterControl of(String url, String token) {
     return new ClusterControl(URI.create(url.endsWith("/") ? url : url + "/"), token, Duration.ofMinutes(5));
   }
 
-  /** From the system properties {@code cluster.control.url} and {@code cluster.control.token}. */
+  /**
+   * From the system properties {@code cluster.control.url} and {@code cluster.control.token}.
+   *
+   * @throws IllegalStateException naming the properties when they are not set
+   */
   public static ClusterControl fromSystemProperties() {
     return fromSystemProperties("cluster");
   }
@@ -72,12 +82,16 @@ public final class ClusterControl {
     return of(url, token);
   }
 
-  /** The same endpoint with another timeout per request (default 5 minutes: a start waits for readiness). */
+  /**
+   * The same endpoint with another timeout per request (default 5 minutes: a start waits for
+   * readiness); a request that takes longer throws {@link ClusterControlException} with status 0.
+   * Connecting times out after 10 seconds whatever this timeout.
+   */
   public ClusterControl withTimeout(Duration requestTimeout) {
     return new ClusterControl(base, token, requestTimeout);
   }
 
-  /** Every node of the cluster, in index order. */
+  /** Every node of the cluster as it is now, in index order: one {@code GET /nodes}. */
   public List<NodeInfo> nodes() {
     Object json = Json.parse(send("GET", "nodes"));
     List<NodeInfo> nodes = new ArrayList<>();
@@ -87,12 +101,15 @@ public final class ClusterControl {
     return nodes;
   }
 
-  /** The node named {@code name} ({@code n_0}, {@code n_1}, …), to act on. */
+  /**
+   * The node named {@code name} ({@code n_0}, {@code n_1}, …), to act on. Sends nothing: an unknown
+   * name fails at the handle's first request, with status 404.
+   */
   public NodeHandle node(String name) {
     return new NodeHandle(this, name);
   }
 
-  /** The node of index {@code index}. */
+  /** The node of index {@code index}: {@code node("n_" + index)}. */
   public NodeHandle node(int index) {
     return node("n_" + index);
   }

@@ -10,11 +10,12 @@ public final class NodeHandle {
     this.name = name;
   }
 
+  /** The node's name, as given to {@link ClusterControl#node(String)}. */
   public String name() {
     return name;
   }
 
-  /** The node's current record. */
+  /** The node's current record (one {@code GET /nodes}); status 404 for an unknown node. */
   public NodeInfo info() {
     return control.nodes().stream()
         .filter(n -> n.name().equals(name))

@@ -5,9 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A node as the control endpoint describes it: name, index, pid of its root process, ports by name,
- * and state: {@code RUNNING}, {@code PAUSED} (by the tests), {@code STOPPED_BY_TESTS}, {@code
- * EXITED} (on its own), {@code STOPPED} (by the plugin), {@code PLANNED}.
+ * A node as the control endpoint describes it, at the time of the request: name, index, pid of its
+ * root process (the new one after a start), ports by name in the order of {@code <ports>}, and
+ * state: {@code RUNNING}, {@code PAUSED} (by the tests), {@code STOPPED_BY_TESTS}, {@code EXITED}
+ * (on its own), {@code STOPPED} (by the plugin), {@code PLANNED}.
  */
 public final class NodeInfo {
   private final String name;
@@ -38,18 +39,22 @@ public final class NodeInfo {
         (String) json.get("state"));
   }
 
+  /** {@code n_<index>}. */
   public String name() {
     return name;
   }
 
+  /** From 0. */
   public int index() {
     return index;
   }
 
+  /** The pid of the node's root process; a new one after a start or restart. */
   public long pid() {
     return pid;
   }
 
+  /** The node's ports by name, in the order of {@code <ports>}; the same after a start. */
   public Map<String, Integer> ports() {
     return ports;
   }
@@ -59,10 +64,12 @@ public final class NodeInfo {
     return ports.isEmpty() ? 0 : ports.values().iterator().next();
   }
 
+  /** {@code RUNNING}, {@code PAUSED}, {@code STOPPED_BY_TESTS}, {@code EXITED}, {@code STOPPED} or {@code PLANNED}. */
   public String state() {
     return state;
   }
 
+  /** The state is {@code RUNNING}. */
   public boolean isRunning() {
     return "RUNNING".equals(state);
   }
