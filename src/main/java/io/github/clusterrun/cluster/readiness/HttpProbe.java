@@ -21,10 +21,12 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Holds once a URL answers a GET with a 2xx status. Proxies are never used: nodes are local.
  *
- * <p>Until the URL's port first accepts a connection, each check is only a {@link TcpProbe}: a
- * connection refused by a closed port is free and seen by nobody, so it is checked often, and it
- * never connects a port to itself (see there), which an HTTP client connecting to a port nobody
- * listens on yet could.
+ * <p>A connection refused by a closed port is free and seen by nobody, so until the port accepts the
+ * checks come as often as the waiter's. An {@code http} URL is asked directly: its socket is bound
+ * first to a port other than the URL's, so that it never connects the port to itself (see {@link
+ * TcpProbe}), and the request is the node's one connection per check. Where the JDK's client asks
+ * ({@code https}), which could connect a port to itself, each check after the first is only a {@link
+ * TcpProbe} until the port first accepts: one bare connection the node sees.
  *
  * <p>Once the port accepts, each check is a request, which the node sees (it logs it, queues it,
  * answers it): a request that fails (not 2xx, reset, no answer) is not asked again before {@link
@@ -90,12 +92,13 @@ public final class HttpProbe implements Probe {
   @Override
   public synchronized boolean check() {
     long now = System.nanoTime();
-    // The first check is HTTP whatever happens: at the node's launch its port is almost always closed
-    // (a refused connect, free), and were it open, the request is the one connection it sees.
+    // The JDK's client asks at the first check whatever happens: at the node's launch its port is
+    // almost always closed (a refused connect, free), and were it open, the request is the one
+    // connection it sees.
     if (!checked) {
       checked = true;
       firstCheckNanos = now;
-    } else if (port != null && !portOpen && !awaitingAnswer()) {
+    } else if (raw == null && port != null && !portOpen) {
       if (!port.check()) {
         lastFailure = port.lastFailure();
         return false;
@@ -107,6 +110,7 @@ public final class HttpProbe implements Probe {
     }
     backingOff = false;
     int outcome = ask();
+    portOpen |= raw != null && raw.accepted();
     if (outcome == FAILED && (portOpen || port == null)) {
       backingOff = true;
       notBeforeNanos = System.nanoTime() + pauseAfterFailure(now - firstCheckNanos);
@@ -198,6 +202,7 @@ public final class HttpProbe implements Probe {
     private ByteBuffer out;
     private ByteBuffer in;
     private long sentAt;
+    private boolean accepted;
 
     private Raw(String host, int port, byte[] request) {
       this.host = host;
@@ -266,6 +271,11 @@ public final class HttpProbe implements Probe {
       }
     }
 
+    /** Whether the port has accepted one of this probe's connections. */
+    synchronized boolean accepted() {
+      return accepted;
+    }
+
     synchronized boolean pending() {
       return channel != null;
     }
@@ -278,7 +288,7 @@ public final class HttpProbe implements Probe {
     synchronized int poll() throws IOException {
       try {
         if (channel == null) {
-          channel = SocketChannel.open();
+          channel = openOffThePort();
           channel.configureBlocking(false);
           out = ByteBuffer.wrap(request);
           in = ByteBuffer.allocate(8192);
@@ -288,6 +298,7 @@ public final class HttpProbe implements Probe {
         if (channel.isConnectionPending() && !channel.finishConnect()) {
           return pendingWithin();
         }
+        accepted = true;
         if (out.hasRemaining()) {
           channel.write(out);
           if (out.hasRemaining()) {
@@ -319,6 +330,32 @@ public final class HttpProbe implements Probe {
         if (channel != null && in != null && indexOf(in, '\n') >= 0) {
           close();
         }
+      }
+    }
+
+    /**
+     * A channel bound to a local port other than the one asked: connecting from the asked port to
+     * itself while nobody listens on it would connect (TCP simultaneous open) and hold the node's
+     * port. While the first channel holds that port, the system cannot give it out again.
+     */
+    private SocketChannel openOffThePort() throws IOException {
+      SocketChannel first = bound();
+      if (((InetSocketAddress) first.getLocalAddress()).getPort() != port) {
+        return first;
+      }
+      try (SocketChannel held = first) {
+        return bound();
+      }
+    }
+
+    private static SocketChannel bound() throws IOException {
+      SocketChannel c = SocketChannel.open();
+      try {
+        c.bind(new InetSocketAddress(0));
+        return c;
+      } catch (IOException e) {
+        c.close();
+        throw e;
       }
     }
 

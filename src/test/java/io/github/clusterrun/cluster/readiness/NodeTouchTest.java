@@ -46,7 +46,11 @@ class NodeTouchTest {
     private final Thread serving;
 
     CountingNode() throws IOException {
-      server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+      this(0);
+    }
+
+    CountingNode(int port) throws IOException {
+      server = new ServerSocket(port, 50, InetAddress.getByName("127.0.0.1"));
       serving = new Thread(this::serve, "counting-node");
       serving.setDaemon(true);
       serving.start();
@@ -109,6 +113,25 @@ class NodeTouchTest {
 
       Await.until("the node accepted the check's connection", () -> node.connections.get() >= 1, Duration.ofSeconds(10));
       assertThat(node.connections.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void anHttpCheckOfAPortThatOpensLaterMakesNoBareConnection() throws Exception {
+    int port = TcpProbeTest.freePort();
+    HttpProbe probe = new HttpProbe("http://127.0.0.1:" + port + "/healthz");
+    for (int i = 0; i < 3; i++) {
+      assertThat(probe.check()).isFalse(); // refused: the port is closed
+    }
+    assertThat(probe.lastFailure()).containsIgnoringCase("refused");
+
+    try (CountingNode node = new CountingNode(port)) {
+      node.healthyAt.set(System.nanoTime());
+      Await.until("the probe holds", probe::check, Duration.ofSeconds(10));
+
+      Await.until("the node counted the request", () -> node.requests.get() >= 1, Duration.ofSeconds(10));
+      assertThat(node.connections.get()).as("connections").isEqualTo(1);
+      assertThat(node.requests.get()).as("requests").isEqualTo(1);
     }
   }
 
