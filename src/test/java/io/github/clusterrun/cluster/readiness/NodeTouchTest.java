@@ -117,6 +117,30 @@ class NodeTouchTest {
   }
 
   @Test
+  void anHttpCheckWaitsForTheLogLineBeforeItAsks() throws Exception {
+    // The log, which the node does not see, is checked first whatever the order in the POM.
+    try (CountingNode node = new CountingNode()) {
+      node.healthyAt.set(System.nanoTime());
+      Path log = dir.resolve("n_0.log");
+      Process process = Procs.startMarked(clusterId, "n_0", dir, "sleep 1; echo 'n_0 ready' >> n_0.log; exec sleep 600");
+
+      ReadinessWaiter.await(
+          List.of(
+              new ReadinessWaiter.Target(
+                  "n_0",
+                  process,
+                  List.of(
+                      new HttpProbe("http://127.0.0.1:" + node.port() + "/healthz"),
+                      new LogProbe(log, Pattern.compile("ready"))))),
+          Duration.ofSeconds(30),
+          (name, took) -> {});
+
+      Await.until("the node counted the request", () -> node.requests.get() >= 1, Duration.ofSeconds(10));
+      assertThat(node.connections.get()).as("connections").isEqualTo(1);
+    }
+  }
+
+  @Test
   void anHttpCheckOfAPortThatOpensLaterMakesNoBareConnection() throws Exception {
     int port = TcpProbeTest.freePort();
     HttpProbe probe = new HttpProbe("http://127.0.0.1:" + port + "/healthz");
