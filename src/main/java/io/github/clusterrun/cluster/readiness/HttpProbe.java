@@ -31,7 +31,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Once the port accepts, each check is a request, which the node sees (it logs it, queues it,
  * answers it): a request that fails (not 2xx, reset, no answer) is not asked again before {@link
  * #pauseAfterFailure}, a tenth of the time waited so far, between {@value #MIN_PAUSE_MS} and
- * {@value #MAX_PAUSE_MS} ms. A node answering 503 for 3 s gets ~40 requests, for 60 s ~270, and
+ * {@value #MAX_PAUSE_MS} ms. A node answering 503 for 3 s from its launch gets ~40 requests, for
+ * 60 s ~270 (fewer when its port opens later: the pauses count from the first check), and
  * the one that says it is ready comes at most a tenth of the time waited (at least {@value
  * #MIN_PAUSE_MS} ms, plus a poll) after it turned healthy.
  *
@@ -92,9 +93,9 @@ public final class HttpProbe implements Probe {
   @Override
   public synchronized boolean check() {
     long now = System.nanoTime();
-    // The JDK's client asks at the first check whatever happens: at the node's launch its port is
-    // almost always closed (a refused connect, free), and were it open, the request is the one
-    // connection it sees.
+    // The first check asks whatever happens (an http:// URL is asked at every check): at the node's
+    // launch its port is almost always closed (a refused connect, free), and were it open, the
+    // request is the one connection it sees.
     if (!checked) {
       checked = true;
       firstCheckNanos = now;
