@@ -11,26 +11,34 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The node program of the benchmarks, run by every plugin under test as
- * {@code java -cp <dir> BenchNode --port=P --delay-ms=D --linger-ms=L --stamp-file=F [--tag=...]}.
+ * {@code java -cp <dir> BenchNode --port=P --delay-ms=D --linger-ms=L --stamp-file=F [--busy-ms=B] [--tag=...]}.
  *
  * <p>It binds 127.0.0.1:P {@code delay-ms} after its main method starts and answers every HTTP request
- * with 200 (after serving one request to itself, so that the first real one loads no classes). On
+ * with 200 (after serving one request to itself, so that the first real one loads no classes), or 503
+ * for the first {@code busy-ms} after its port opens (a server that accepts before it is healthy). On
  * SIGTERM it closes its port, lingers {@code linger-ms} in its shutdown hook, then exits. It appends to
  * the stamp file, in epoch ms: {@code launch} (its fork, from /proc, ±10 ms), {@code open} (port
- * listening), {@code term} (SIGTERM) and {@code exit} (linger over). {@code --tag} is ignored: it lets the
+ * listening and healthy: {@code busy-ms} after it listens), {@code term} (SIGTERM) and {@code exit} (linger
+ * over); and with its first 200, {@code touches}: the connections it accepted until then, that one
+ * included (a probe's bare connect counts, a refused one cannot). {@code --tag} is ignored: it lets the
  * benchmark find its processes.
  */
 public final class BenchNode {
+  private static final byte[] BUSY = ("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+      + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
   private static final byte[] RESPONSE = ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n"
       + "Connection: close\r\n\r\nOK\n").getBytes(StandardCharsets.US_ASCII);
   private static Path stamp;
   private static volatile ServerSocket server;
+  private static long healthyAt;
+  private static int touches;
 
   public static void main(String[] args) throws Exception {
     long main = System.currentTimeMillis();
     int port = 0;
     long delay = 0;
     long linger = 0;
+    long busy = 0;
     for (String arg : args) {
       String value = arg.substring(arg.indexOf('=') + 1);
       if (arg.startsWith("--port=")) {
@@ -39,6 +47,8 @@ public final class BenchNode {
         delay = Long.parseLong(value);
       } else if (arg.startsWith("--linger-ms=")) {
         linger = Long.parseLong(value);
+      } else if (arg.startsWith("--busy-ms=")) {
+        busy = Long.parseLong(value);
       } else if (arg.startsWith("--stamp-file=")) {
         stamp = Paths.get(value);
       }
@@ -79,30 +89,48 @@ public final class BenchNode {
     listening.setReuseAddress(true);
     listening.bind(new InetSocketAddress("127.0.0.1", port), 256);
     server = listening;
-    String open = "open=" + System.currentTimeMillis() + "\n";
+    healthyAt = System.currentTimeMillis() + busy;
+    String open = "open=" + healthyAt + "\n";
     new Thread(() -> append(open)).start(); // the main thread accepts meanwhile
     while (true) {
       serve(listening, buf);
     }
   }
 
-  /** Reads one request head (up to the blank line) and answers 200. */
+  /** Reads one request head (up to the blank line) and answers 200 (503 while busy). */
   private static void serve(ServerSocket listening, byte[] buf) throws InterruptedException {
     try (Socket s = listening.accept()) {
+      boolean real = listening == server; // not the warm-up
+      if (real && touches >= 0) {
+        touches++;
+      }
       s.setSoTimeout(2000);
       InputStream in = s.getInputStream();
       int seen = 0;
       int n;
+      boolean asked = false;
       outer:
       while ((n = in.read(buf)) > 0) {
         for (int i = 0; i < n; i++) {
           seen = buf[i] == '\r' || buf[i] == '\n' ? seen + 1 : 0;
           if (seen == 4 || (seen == 2 && buf[i] == '\n' && i > 0 && buf[i - 1] == '\n')) {
+            asked = true;
             break outer;
           }
         }
       }
+      if (real && !asked) {
+        return; // a bare connect (a TCP check): nothing to answer
+      }
+      if (real && System.currentTimeMillis() < healthyAt) {
+        s.getOutputStream().write(BUSY);
+        return;
+      }
       s.getOutputStream().write(RESPONSE);
+      if (real && touches >= 0) {
+        append("touches=" + touches + "\n");
+        touches = -1; // written once: the connections until the first 200
+      }
     } catch (IOException e) {
       if (listening.isClosed()) {
         Thread.sleep(Long.MAX_VALUE); // stopping: the shutdown hook closed the port

@@ -54,7 +54,7 @@ public final class Bench {
   public static void main(String[] args) throws Exception {
     Bench b = new Bench();
     String defaults = "reps=3 peer-reps=2 peer-big-reps=1 overhead-reps=5 scale-reps=1 sizes=1,8,32 scale-nodes=128 files=100000"
-        + " delay-ms=2000 linger-ms=1000 only=start,cleanup,overhead,scale,stoporder,freeze";
+        + " delay-ms=2000 busy-ms=0 linger-ms=1000 only=start,cleanup,overhead,scale,stoporder,freeze";
     for (String kv : defaults.split(" ")) {
       b.opt.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
     }
@@ -159,7 +159,7 @@ public final class Bench {
   /** Start, readiness and stop of N BenchNodes under cluster-maven-plugin (scenarios start and scale). */
   private void clusterRun(String scenario, int n, int rep) throws Exception {
     Path stamps = fresh(work.resolve("stamps-" + scenario + "-cluster-n" + n));
-    Path dir = project("cluster-n" + n, false, poms.clusterNodes(n, true, num("delay-ms"), lingerMs, stamps.toString()));
+    Path dir = project("cluster-n" + n, false, poms.clusterNodes(n, true, num("delay-ms"), num("busy-ms"), lingerMs, stamps.toString()));
     MvnRun r = check(mvn(dir, scenario + "-cluster-n" + n + "-r" + rep, true, true));
     Mojo start = r.log().mojos("cluster-maven-plugin", "start").get(0);
     Mojo stop = r.log().mojos("cluster-maven-plugin", "stop").get(0);
@@ -215,7 +215,7 @@ public final class Bench {
   private List<List<String>> nodeCommands(int n, Path stamps) throws IOException {
     List<List<String>> cmds = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      cmds.add(java(poms.node(Integer.toString(freePort()), "n_" + i, num("delay-ms"), lingerMs, stamps.toString())));
+      cmds.add(java(poms.node(Integer.toString(freePort()), "n_" + i, num("delay-ms"), num("busy-ms"), lingerMs, stamps.toString())));
     }
     return cmds;
   }
@@ -247,6 +247,9 @@ public final class Bench {
     st.forEach((node, s) -> {
       if (s.ownStart() >= 0) {
         results.add(sc, tool, n, rep, node, "node_start_ms", s.ownStart(), "ms");
+      }
+      if (s.touches() >= 0) {
+        results.add(sc, tool, n, rep, node, "touches", s.touches(), "connections");
       }
     });
     List<Stamps> up = st.values().stream().filter(s -> s.ownStart() >= 0).toList();

@@ -156,8 +156,8 @@ final class Logs {
     }
   }
 
-  /** What one BenchNode wrote to its stamp file (epoch ms; -1 when missing). */
-  record Stamps(long launch, long open, long term, long exit) {
+  /** What one BenchNode wrote to its stamp file (epoch ms, and the connections before its first 200; -1 when missing). */
+  record Stamps(long launch, long open, long term, long exit, long touches) {
     static Stamps read(Path file) throws IOException {
       Map<String, Long> v = new HashMap<>();
       if (Files.exists(file)) {
@@ -169,7 +169,7 @@ final class Logs {
         }
       }
       return new Stamps(v.getOrDefault("launch", -1L), v.getOrDefault("open", -1L), v.getOrDefault("term", -1L),
-          v.getOrDefault("exit", -1L));
+          v.getOrDefault("exit", -1L), v.getOrDefault("touches", -1L));
     }
 
     /** The node's own start time: from its fork to its port being open. */

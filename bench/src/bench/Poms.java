@@ -21,8 +21,13 @@ final class Poms {
 
   /** The arguments of a BenchNode JVM (after the java executable). */
   List<String> node(String port, String name, long delayMs, long lingerMs, String stampDir) {
+    return node(port, name, delayMs, 0, lingerMs, stampDir);
+  }
+
+  /** The same for a node that answers 503 for {@code busyMs} after its port opens. */
+  List<String> node(String port, String name, long delayMs, long busyMs, long lingerMs, String stampDir) {
     List<String> a = new ArrayList<>(NODE_JVM);
-    a.addAll(List.of("-cp", nodeClasspath, "BenchNode", "--port=" + port, "--delay-ms=" + delayMs, "--linger-ms=" + lingerMs,
+    a.addAll(List.of("-cp", nodeClasspath, "BenchNode", "--port=" + port, "--delay-ms=" + delayMs, "--busy-ms=" + busyMs, "--linger-ms=" + lingerMs,
         "--stamp-file=" + stampDir + "/" + name + ".txt", "--tag=" + tag));
     return a;
   }
@@ -57,7 +62,12 @@ final class Poms {
 
   /** BenchNode JVMs under cluster-maven-plugin; {@code http}: ready once /health answers, else once started. */
   String clusterNodes(int nodes, boolean http, long delayMs, long lingerMs, String stampDir) {
-    return cluster(nodes, "${java.home}/bin/java", node("@{node.port}", "@{node.name}", delayMs, lingerMs, stampDir),
+    return clusterNodes(nodes, http, delayMs, 0, lingerMs, stampDir);
+  }
+
+  /** The same with nodes that answer 503 for {@code busyMs} after their port opens. */
+  String clusterNodes(int nodes, boolean http, long delayMs, long busyMs, long lingerMs, String stampDir) {
+    return cluster(nodes, "${java.home}/bin/java", node("@{node.port}", "@{node.name}", delayMs, busyMs, lingerMs, stampDir),
         (http ? "          <waitFor><http>http://127.0.0.1:@{node.port}/health</http><timeout>300</timeout></waitFor>\n" : "")
             + "          <stopTimeout>10</stopTimeout>\n");
   }

@@ -239,6 +239,13 @@ final class Report {
         }
       }
     }
+    for (int n : r.nodeCounts("start")) {
+      if (!st("start", "cluster", n, "touches").empty()) {
+        p("| 2b. connections a node accepted before it was ready (its first 200), per node | " + n + " | "
+            + n(st("start", "cluster", n, "touches"), "%.0f", "") + " | " + n(st("start", "process-exec", n, "touches"), "%.0f", "")
+            + " | " + x(med("start", "cluster", n, "touches") / med("start", "process-exec", n, "touches")) + " |");
+      }
+    }
     for (int n : r.nodeCounts("cleanup")) {
       p("| 4. cleanup: delete " + files(n) + " files (peer: `rm -rf`) | " + n + " | " + t(st("cleanup", "cluster", n, "delete_ms"))
           + " | " + t(st("cleanup", "rm-rf", n, "delete_ms")) + " (rm -rf) | "
@@ -283,7 +290,7 @@ final class Report {
     p("Per scenario, tool and N: median (min–max) over repetitions (and over nodes for per-node metrics), and the count. Metrics"
         + " ending in `_ms` are milliseconds: `start_ms` from the start goal's first log line to the plugin's \"ready\" line (process-exec:"
         + " its last start goal's end), `stop_ms` the stop goal's first log line to the next goal's, `slowest_node_start_ms` a node's"
-        + " fork to its port opening, `latency_ms` a node's port opening to the plugin's ready line, `first_launch_ms`,"
+        + " fork to its port opening, `latency_ms` a node's port opening (with `--busy-ms`, its turning healthy) to the plugin's ready line, `touches` the connections a node accepted before its first 200 answer, `first_launch_ms`,"
         + " `last_sigterm_ms` and `last_linger_end_ms` from the goal's begin, `launch_spread_ms` first to last fork,"
         + " `node_stop_ms` the stop goal's per-node line; `maven_cpu_ms` and threads are the Maven JVM's, read from /proc every 10 ms"
         + " (all its threads, the JVM's own included); `plugin_threads` the most threads named `cluster-*`; `left_running` the processes found after Maven exited.");

@@ -522,13 +522,36 @@ public final class ClusterConfigBuilder {
       try {
         Pattern.compile(sample.resolveInRegex(readiness.log()));
       } catch (PatternSyntaxException e) {
-        throw new ConfigException(
-            "waitFor/log",
-            "is not a valid regular expression: " + e.getDescription(),
-            "give a Java regular expression that a line of the node's console log matches, e.g."
-                + " Started in \\d+ ms");
+        throw badLogRegex(readiness.log(), e);
       }
     }
+  }
+
+  /**
+   * The error for a {@code <waitFor><log>} that is not a regular expression: the pattern, where the
+   * error is, and the fix, e.g. a brace written <code>\{</code> where it is meant literally.
+   */
+  private static ConfigException badLogRegex(String log, PatternSyntaxException e) {
+    // The index is in the pattern as resolved; it is the user's own while no placeholder comes before.
+    int at = e.getIndex();
+    boolean own = at >= 0 && at <= log.length() && !log.substring(0, Math.min(at, log.length())).contains("@{");
+    if (own && e.getDescription().startsWith("Illegal repetition")) {
+      at = log.lastIndexOf('{', Math.min(at, log.length() - 1)); // the index is just after the '{'
+    }
+    own = own && at >= 0 && at < log.length();
+    String where = own ? " at character " + (at + 1) + ":\n  " + log + "\n  " + " ".repeat(at) + "^ here" : "";
+    char c = own ? log.charAt(at) : 0;
+    String fix =
+        "{[()*+?.|^$\\".indexOf(c) >= 0 && c != 0
+            ? "escape '" + c + "' as '\\" + c + "' in <waitFor><log> where it is meant literally: <log>"
+                + log.substring(0, at) + "\\" + log.substring(at) + "</log>"
+                + (c == '{' ? " (a '{' starts a repetition such as a{2,3})" : "")
+            : "give a Java regular expression that a line of the node's console log matches, escaping"
+                + " with \\ each of { [ ( ) * + ? . | ^ $ meant literally, e.g. <log>Started in \\d+ ms \\{ok\\}</log>";
+    return new ConfigException(
+        "waitFor/log",
+        "is '" + log + "', which is not a valid regular expression (" + e.getDescription() + ")" + where,
+        fix);
   }
 
   private static Placeholders sampleValues(List<String> portNames) {

@@ -21,9 +21,20 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Holds once a URL answers a GET with a 2xx status. Proxies are never used: nodes are local.
  *
- * <p>After the first check, and until the URL's port first accepts a connection, each check is only
- * a {@link TcpProbe}: cheap enough to check often, and it never connects a port to itself (see
- * there), which an HTTP client connecting to a port nobody listens on yet could.
+ * <p>A connection refused by a closed port is free and seen by nobody, so until the port accepts the
+ * checks come as often as the waiter's. An {@code http} URL is asked directly: its socket is bound
+ * first to a port other than the URL's, so that it never connects the port to itself (see {@link
+ * TcpProbe}), and the request is the node's one connection per check. Where the JDK's client asks
+ * ({@code https}), which could connect a port to itself, each check after the first is only a {@link
+ * TcpProbe} until the port first accepts: one bare connection the node sees.
+ *
+ * <p>Once the port accepts, each check is a request, which the node sees (it logs it, queues it,
+ * answers it): a request that fails (not 2xx, reset, no answer) is not asked again before {@link
+ * #pauseAfterFailure}, a tenth of the time waited so far, between {@value #MIN_PAUSE_MS} and
+ * {@value #MAX_PAUSE_MS} ms. A node answering 503 for 3 s from its launch gets ~40 requests, for
+ * 60 s ~270 (fewer when its port opens later: the pauses count from the first check), and
+ * the one that says it is ready comes at most a tenth of the time waited (at least {@value
+ * #MIN_PAUSE_MS} ms, plus a poll) after it turned healthy.
  *
  * <p>An {@code http} URL is asked on a plain, non-blocking socket: one {@code GET} with {@code
  * Connection: close}; a check that finds no answer yet returns at once and the next one reads on, so
@@ -39,13 +50,20 @@ public final class HttpProbe implements Probe {
   /** The most of an answer read after its status line before the connection is closed. */
   private static final int MAX_READ = 1 << 16;
   private static final int NO_RAW = -2;
+  static final long MIN_PAUSE_MS = 20;
+  static final long MAX_PAUSE_MS = 250;
 
   private final String url;
   private final TcpProbe port;
   /** The plain-socket request, or null where the JDK's client asks (https, unparsable URL). */
   private final Raw raw;
   private volatile boolean portOpen;
-  private int checked;
+  /** When the first check ran ({@link System#nanoTime}): the time waited counts from then. */
+  private long firstCheckNanos;
+  private boolean checked;
+  /** No request before this ({@link System#nanoTime}) after one failed; valid once one failed. */
+  private long notBeforeNanos;
+  private boolean backingOff;
   private volatile String lastFailure = "";
 
   public HttpProbe(String url) {
@@ -64,39 +82,85 @@ public final class HttpProbe implements Probe {
     }
   }
 
+  /** Loads what the HTTP check needs while the node boots, not once its port is open. */
   @Override
-  public boolean check() {
-    // The first check is HTTP whatever happens: it loads what the HTTP check needs while the node
-    // boots, not once its port is open, when every millisecond counts.
-    if (checked == 0 && raw != null) {
+  public void prepare() {
+    if (raw != null) {
       Raw.warmUp();
     }
-    if (port != null && !portOpen && checked++ > 0) {
+  }
+
+  @Override
+  public synchronized boolean check() {
+    long now = System.nanoTime();
+    // The first check asks whatever happens (an http:// URL is asked at every check): at the node's
+    // launch its port is almost always closed (a refused connect, free), and were it open, the
+    // request is the one connection it sees.
+    if (!checked) {
+      checked = true;
+      firstCheckNanos = now;
+    } else if (raw == null && port != null && !portOpen) {
       if (!port.check()) {
         lastFailure = port.lastFailure();
         return false;
       }
       portOpen = true; // from now on HTTP alone: no extra connection per check for the node to see
     }
+    if (backingOff && now - notBeforeNanos < 0) {
+      return false; // lastFailure still says why the last request failed
+    }
+    backingOff = false;
+    int outcome = ask();
+    portOpen |= raw != null && raw.accepted();
+    if (outcome == FAILED && (portOpen || port == null)) {
+      backingOff = true;
+      notBeforeNanos = System.nanoTime() + pauseAfterFailure(now - firstCheckNanos);
+    }
+    return outcome == HELD;
+  }
+
+  /**
+   * The pause before the next request after one failed, {@code waited} ns after the first check: a
+   * tenth of that, between {@value #MIN_PAUSE_MS} and {@value #MAX_PAUSE_MS} ms. So the requests
+   * thin out as the wait grows (a tenth each time: ~10 in the first 0.2 s, then ~25 per tenfold of
+   * the time), and the node is found ready at most a tenth of the time it took, or {@value
+   * #MIN_PAUSE_MS} ms, after it is.
+   */
+  static long pauseAfterFailure(long waited) {
+    long min = TimeUnit.MILLISECONDS.toNanos(MIN_PAUSE_MS);
+    long max = TimeUnit.MILLISECONDS.toNanos(MAX_PAUSE_MS);
+    return Math.max(min, Math.min(max, waited / 10));
+  }
+
+  private static final int HELD = 1;
+  private static final int FAILED = 0;
+  private static final int WAITING = -1;
+
+  /**
+   * Sends the request or reads on the answer: {@link #HELD} for a 2xx answer, {@link #WAITING} while
+   * it has not come, {@link #FAILED} otherwise, {@link #lastFailure} saying why.
+   */
+  private int ask() {
     int status;
     try {
       status = raw != null ? raw.poll() : NO_RAW;
       if (status == Raw.PENDING) {
         lastFailure = "no answer yet";
-        return false; // asked again at the next check, which meanwhile serves the other nodes
+        return WAITING; // asked again at the next check, which meanwhile serves the other nodes
       }
       if (status == NO_RAW || (status >= 300 && status < 400)) {
         status = viaJdkClient(); // https, or a redirect to follow
       }
     } catch (IOException e) {
       lastFailure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      return false;
+      return FAILED;
     }
+    portOpen = true; // an answer came: the port accepts
     if (status >= 200 && status < 300) {
-      return true;
+      return HELD;
     }
     lastFailure = "HTTP " + status;
-    return false;
+    return FAILED;
   }
 
   /** Whether the last check sent a request whose answer has not come yet (tests). */
@@ -139,6 +203,7 @@ public final class HttpProbe implements Probe {
     private ByteBuffer out;
     private ByteBuffer in;
     private long sentAt;
+    private boolean accepted;
 
     private Raw(String host, int port, byte[] request) {
       this.host = host;
@@ -207,6 +272,11 @@ public final class HttpProbe implements Probe {
       }
     }
 
+    /** Whether the port has accepted one of this probe's connections. */
+    synchronized boolean accepted() {
+      return accepted;
+    }
+
     synchronized boolean pending() {
       return channel != null;
     }
@@ -219,7 +289,7 @@ public final class HttpProbe implements Probe {
     synchronized int poll() throws IOException {
       try {
         if (channel == null) {
-          channel = SocketChannel.open();
+          channel = openOffThePort();
           channel.configureBlocking(false);
           out = ByteBuffer.wrap(request);
           in = ByteBuffer.allocate(8192);
@@ -229,6 +299,7 @@ public final class HttpProbe implements Probe {
         if (channel.isConnectionPending() && !channel.finishConnect()) {
           return pendingWithin();
         }
+        accepted = true;
         if (out.hasRemaining()) {
           channel.write(out);
           if (out.hasRemaining()) {
@@ -260,6 +331,32 @@ public final class HttpProbe implements Probe {
         if (channel != null && in != null && indexOf(in, '\n') >= 0) {
           close();
         }
+      }
+    }
+
+    /**
+     * A channel bound to a local port other than the one asked: connecting from the asked port to
+     * itself while nobody listens on it would connect (TCP simultaneous open) and hold the node's
+     * port. While the first channel holds that port, the system cannot give it out again.
+     */
+    private SocketChannel openOffThePort() throws IOException {
+      SocketChannel first = bound();
+      if (((InetSocketAddress) first.getLocalAddress()).getPort() != port) {
+        return first;
+      }
+      try (SocketChannel held = first) {
+        return bound();
+      }
+    }
+
+    private static SocketChannel bound() throws IOException {
+      SocketChannel c = SocketChannel.open();
+      try {
+        c.bind(new InetSocketAddress(0));
+        return c;
+      } catch (IOException e) {
+        c.close();
+        throw e;
       }
     }
 

@@ -94,6 +94,12 @@ public final class LogProbe implements Probe {
     return pattern.matcher(ConsoleText.withoutEscapes(line)).find();
   }
 
+  /** Reading the node's log is invisible to it. */
+  @Override
+  public boolean touchesNode() {
+    return false;
+  }
+
   @Override
   public String describe() {
     return "log /" + pattern.pattern() + "/ in " + file;

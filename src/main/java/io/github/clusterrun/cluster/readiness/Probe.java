@@ -2,7 +2,8 @@ package io.github.clusterrun.cluster.readiness;
 
 /**
  * One readiness condition of one node, checked again and again until it holds. A check must be
- * quick: it runs on a small shared pool with every other node's probes.
+ * quick: it runs on a small shared pool with every other node's probes. A probe that held is not
+ * checked again for that node's life ({@link ReadinessWaiter}): a node started again has new probes.
  */
 public interface Probe {
   /** Whether the condition holds now. */
@@ -13,4 +14,15 @@ public interface Probe {
 
   /** Why the last check failed, e.g. {@code connection refused}; empty before the first check. */
   String lastFailure();
+
+  /**
+   * Whether a check is seen by the node (a connection, a request): such probes are checked only once
+   * those the node does not see (its log) hold, so that a node is touched no more than it must be.
+   */
+  default boolean touchesNode() {
+    return true;
+  }
+
+  /** Run once, on the checking pool, before the first check: loads what the checks will need. */
+  default void prepare() {}
 }

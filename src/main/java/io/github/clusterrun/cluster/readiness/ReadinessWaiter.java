@@ -2,9 +2,12 @@ package io.github.clusterrun.cluster.readiness;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -22,6 +25,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * threads however many nodes there are, and a node that exits is noticed the moment it does. The
  * first node that exits or runs out of time ends the wait. Each node has {@code timeout} from its
  * own launch.
+ *
+ * <p>The checks must not bother the node (a real server logs, forks or queues work for every
+ * connection): a probe that held is not checked again for the node's life, and the probes the node
+ * sees ({@link Probe#touchesNode}) are checked only once those it does not see (its log) hold. A
+ * connection refused by a closed port is seen by nobody and is checked as often as above; an
+ * {@link HttpProbe} backs off by itself once the port accepts.
  */
 public final class ReadinessWaiter implements AutoCloseable {
   static final long POLL_MS = 5;
@@ -87,9 +96,31 @@ public final class ReadinessWaiter implements AutoCloseable {
     final long deadline;
     final CompletableFuture<Void> ready = new CompletableFuture<>();
 
+    /** The target's probes, those the node does not see first. */
+    final List<Probe> probes;
+    /** The indexes in {@link #probes} of those that held: not checked again. */
+    final Set<Integer> held = ConcurrentHashMap.newKeySet();
+
     Watched(Target target, long deadline) {
       this.target = target;
       this.deadline = deadline;
+      List<Probe> ordered = new ArrayList<>(target.probes);
+      ordered.sort(Comparator.comparing(Probe::touchesNode)); // stable: false (unseen) first
+      this.probes = List.copyOf(ordered);
+    }
+
+    /** Checks the probes that have not held yet, in order, until one does not hold. */
+    boolean check() {
+      for (int i = 0; i < probes.size(); i++) {
+        if (held.contains(i)) {
+          continue;
+        }
+        if (!probes.get(i).check()) {
+          return false;
+        }
+        held.add(i);
+      }
+      return true;
     }
   }
 
@@ -133,15 +164,17 @@ public final class ReadinessWaiter implements AutoCloseable {
             failed.completeExceptionally(exited(target));
           }
         });
+    AtomicBoolean prepared = new AtomicBoolean();
     Runnable check =
         () -> {
           if (w.ready.isDone() || failed.isDone()) {
             return;
           }
-          for (Probe probe : target.probes) {
-            if (!probe.check()) {
-              return;
-            }
+          if (prepared.compareAndSet(false, true)) {
+            w.probes.forEach(Probe::prepare);
+          }
+          if (!w.check()) {
+            return;
           }
           // Tell the listener before the wait can end, so the node's line comes first in the log.
           if (target.process.isAlive() && claimed.compareAndSet(false, true)) {
@@ -197,7 +230,7 @@ public final class ReadinessWaiter implements AutoCloseable {
       }
       long wait = next.deadline - System.nanoTime();
       if (wait <= 0) {
-        throw notReadyInTime(next.target);
+        throw notReadyInTime(next);
       }
       try {
         CompletableFuture.anyOf(next.ready, failed).get(wait, TimeUnit.NANOSECONDS);
@@ -235,10 +268,12 @@ public final class ReadinessWaiter implements AutoCloseable {
         "node " + target.name + " exited with exit code " + code + " before it was ready");
   }
 
-  private NotReadyException notReadyInTime(Target target) {
+  private NotReadyException notReadyInTime(Watched w) {
+    Target target = w.target;
     StringBuilder why = new StringBuilder();
-    for (Probe probe : target.probes) {
-      if (!probe.check()) {
+    for (int i = 0; i < w.probes.size(); i++) {
+      Probe probe = w.probes.get(i);
+      if (!w.held.contains(i) && !probe.check()) {
         why.append(why.length() == 0 ? "" : "; ")
             .append(probe.describe())
             .append(" did not hold (")

@@ -289,6 +289,14 @@ class ClusterConfigBuilderTest {
   }
 
   @Test
+  void anUnescapedBraceInWaitForLogShowsThePatternWhereAndTheEscape() {
+    assertRejected(valid().readiness(new Readiness(null, null, "Started {in} ms", Duration.ofSeconds(5))), "waitFor/log")
+        .hasMessageContaining("is 'Started {in} ms', which is not a valid regular expression (Illegal repetition) at character 9:")
+        .hasMessageContaining("\n  Started {in} ms\n          ^ here. Fix: ")
+        .hasMessageContaining("escape '{' as '\\{' in <waitFor><log> where it is meant literally: <log>Started \\{in} ms</log>");
+  }
+
+  @Test
   void badWaitForLogRegex() {
     assertRejected(valid().readiness(new Readiness(null, null, "Started (in", Duration.ofSeconds(5))), "waitFor/log")
         .hasMessageContaining("not a valid regular expression");

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,7 +78,7 @@ class HttpProbeTest {
     assertThat(probe.lastFailure()).isEqualTo("HTTP 500");
 
     status.set(200);
-    assertThat(answered(probe)).isTrue();
+    io.github.clusterrun.cluster.testing.Await.until("the probe holds", probe::check, java.time.Duration.ofSeconds(10));
   }
 
   @Test
@@ -183,6 +184,39 @@ class HttpProbeTest {
       assertThat(probe.awaitingAnswer()).isTrue();
       assertThat(probe.lastFailure()).isEqualTo("no answer yet");
       assertThat(answered(probe)).isTrue();
+    }
+  }
+
+  /**
+   * The requests a node answering 503 for {@code unhealthyMs} gets from a probe whose first check is
+   * at 0, by the back-off schedule alone, and when the one that finds it healthy is sent (ns).
+   */
+  private static long[] requestsAndReadyAt(long unhealthyMs) {
+    long healthyAt = TimeUnit.MILLISECONDS.toNanos(unhealthyMs);
+    long t = 0;
+    for (long n = 1; ; n++) {
+      if (t >= healthyAt) {
+        return new long[] {n, t};
+      }
+      t += HttpProbe.pauseAfterFailure(t);
+    }
+  }
+
+  @Test
+  void theBackOffAsksANodeAnswering503ForSecondsAFewDozenTimesAndForAMinuteAFewHundred() {
+    assertThat(requestsAndReadyAt(3_000)[0]).isBetween(20L, 60L);
+    assertThat(requestsAndReadyAt(60_000)[0]).isBetween(100L, 400L);
+  }
+
+  @Test
+  void theBackOffFindsANodeReadyWithinATenthOfTheTimeItTookOr50Ms() {
+    long poll = TimeUnit.MILLISECONDS.toNanos(ReadinessWaiter.POLL_MS); // the waiter's checks come this late at worst
+    for (long ms = 1; ms <= 120_000; ms += ms < 1_000 ? 7 : 997) {
+      long healthyAt = TimeUnit.MILLISECONDS.toNanos(ms);
+      long readyAt = requestsAndReadyAt(ms)[1] + poll;
+      assertThat(readyAt - healthyAt)
+          .as("found ready after %d ms of 503", ms)
+          .isLessThanOrEqualTo(Math.max(TimeUnit.MILLISECONDS.toNanos(50), readyAt / 10));
     }
   }
 }
