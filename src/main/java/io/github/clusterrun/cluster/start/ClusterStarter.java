@@ -184,13 +184,18 @@ public final class ClusterStarter {
     }
 
     try {
-      ExportedProperties.write(
-          layout.propertiesFile(), ExportedProperties.of(cluster, config.propertyPrefix()));
+      exportProperties(cluster);
     } catch (IOException e) {
       throw failStart(cluster, planned.get(0), "cluster.properties could not be written: " + e);
     }
     runAfterStart(cluster, planned, ports, hosts);
     return cluster;
+  }
+
+  /** Writes {@code cluster.properties} of {@code cluster} as it is now (its nodes' pids). */
+  void exportProperties(Cluster cluster) throws IOException {
+    ExportedProperties.write(
+        cluster.layout().propertiesFile(), ExportedProperties.of(cluster, config.propertyPrefix()));
   }
 
   /**

@@ -171,6 +171,37 @@ class ControlServerTest {
   }
 
   @Test
+  void clusterPropertiesFollowARestartAndAStartWithTheNewPidStillOwnerOnly() throws Exception {
+    Cluster cluster = startServers(2);
+    long first = cluster.node("n_1").orElseThrow().pid();
+    assertThat(exported().getProperty("cluster.node.1.pid")).isEqualTo(Long.toString(first));
+    ClusterControl control = client(cluster);
+
+    NodeInfo restarted = control.node("n_1").restart();
+
+    Properties p = exported();
+    assertThat(p.getProperty("cluster.node.1.pid")).isEqualTo(Long.toString(restarted.pid())).isNotEqualTo(Long.toString(first));
+    assertThat(p.getProperty("cluster.node.0.pid")).isEqualTo(Long.toString(cluster.node("n_0").orElseThrow().pid()));
+    assertThat(p.getProperty("cluster.control.token")).isEqualTo(cluster.control().orElseThrow().token());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(clusterDir.resolve("cluster.properties"))))
+        .isEqualTo("rw-------");
+    assertThat(clusterDir.resolve("cluster.properties.tmp")).doesNotExist();
+
+    control.node("n_1").kill();
+    NodeInfo started = control.node("n_1").start();
+
+    assertThat(exported().getProperty("cluster.node.1.pid")).isEqualTo(Long.toString(started.pid()));
+  }
+
+  private Properties exported() throws IOException {
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(clusterDir.resolve("cluster.properties"))) {
+      p.load(in);
+    }
+    return p;
+  }
+
+  @Test
   void bindsTheLoopbackOnlyAndClosesWithTheClusterStop() throws Exception {
     Cluster cluster = startServers(1);
     int port = URI.create(cluster.control().orElseThrow().url()).getPort();
