@@ -541,14 +541,37 @@ public final class ClusterStarter {
 
   /** Stops every node, confirmed, keeping the directories; says how it went. */
   private String stopEverything(Cluster cluster) {
+    List<String> launched = new ArrayList<>();
+    List<String> notLaunched = new ArrayList<>();
+    for (Node node : cluster.nodes()) {
+      (node.pid() == 0 ? notLaunched : launched).add(node.name());
+    }
     try {
       StopReport report = confirmedStop.stop(cluster, log);
       return report.confirmed()
-          ? "Every node was stopped; the directories are kept in " + config.clusterDirectory() + "."
+          ? stopped(launched, notLaunched) + "; the directories are kept in " + config.clusterDirectory() + "."
           : "Still alive after SIGKILL: " + String.join("; ", report.survivors());
     } catch (ClusterException e) {
       return "Stopping the other nodes failed: " + e.getMessage();
     }
+  }
+
+  /** What a failed start stopped: every node, some of them, or none (none was launched). */
+  static String stopped(List<String> launched, List<String> notLaunched) {
+    if (notLaunched.isEmpty()) {
+      return "Every node was stopped";
+    }
+    if (launched.isEmpty()) {
+      return "No node was launched";
+    }
+    return names(launched) + (launched.size() == 1 ? " was" : " were") + " stopped; "
+        + names(notLaunched) + (notLaunched.size() == 1 ? " was" : " were") + " never launched";
+  }
+
+  /** {@code n_0}, {@code n_0 and n_1}, {@code n_0, n_1 and n_2}. */
+  private static String names(List<String> names) {
+    int last = names.size() - 1;
+    return last == 0 ? names.get(0) : String.join(", ", names.subList(0, last)) + " and " + names.get(last);
   }
 
   private static String newClusterId() {

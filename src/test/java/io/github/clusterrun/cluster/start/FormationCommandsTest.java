@@ -143,7 +143,8 @@ class FormationCommandsTest {
         .hasMessageContaining("Command: /bin/sh -c echo formatting n_")
         .hasMessageContaining("before-start-1.log:")
         .hasMessageContaining("no disk")
-        .hasMessageContaining("Every node was stopped; the directories are kept in " + clusterDir);
+        .hasMessageContaining("No node was launched; the directories are kept in " + clusterDir)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Every node was stopped"));
     assertNothingLeft(recordedId());
     // No node was launched.
     assertThat(StateFile.read(new ClusterLayout(clusterDir)).orElseThrow().nodes())
