@@ -94,7 +94,7 @@ public final class ClusterStarter {
     }
     // <files>: written into each node's directory before anything of the node runs.
     for (int i = 0; i < config.nodes(); i++) {
-      NodeFiles.write(config.files(), layout, i, ports);
+      NodeFiles.write(config.files(), layout, clusterId, i, ports);
     }
     String hosts = Cluster.hosts(ports);
     List<Node> planned = new ArrayList<>();
@@ -134,7 +134,7 @@ public final class ClusterStarter {
 
     Map<String, List<Probe>> probes = new LinkedHashMap<>();
     for (Node node : planned) {
-      probes.put(node.name(), probes(layout, node, ports));
+      probes.put(node.name(), probes(layout, clusterId, node, ports));
     }
     ReadinessWaiter.Listener ready =
         (name, took) -> {
@@ -352,7 +352,7 @@ public final class ClusterStarter {
       runs.add(
           pool.submit(
               () -> {
-                Placeholders values = NodeValues.of(layout, node.index(), ports);
+                Placeholders values = NodeValues.of(layout, cluster.id(), node.index(), ports);
                 for (int i = 0; i < commands.size(); i++) {
                   ClusterCommand command = commands.get(i);
                   List<String> line = commandLine(command, values);
@@ -416,7 +416,7 @@ public final class ClusterStarter {
       return;
     }
     ClusterLayout layout = cluster.layout();
-    Placeholders values = NodeValues.of(layout, 0, ports).forCluster();
+    Placeholders values = NodeValues.of(layout, cluster.id(), 0, ports).forCluster();
     Map<String, String> env = new LinkedHashMap<>();
     env.put("CLUSTER_DIR", layout.directory().toString());
     env.put("CLUSTER_HOSTS", hosts);
@@ -502,9 +502,9 @@ public final class ClusterStarter {
     return PortAllocator.fixed(config.basePort(), config.nodes(), config.ports(), platform);
   }
 
-  List<Probe> probes(ClusterLayout layout, Node node, List<Map<String, Integer>> ports) {
+  List<Probe> probes(ClusterLayout layout, String clusterId, Node node, List<Map<String, Integer>> ports) {
     Readiness readiness = config.readiness();
-    Placeholders values = NodeValues.of(layout, node.index(), ports);
+    Placeholders values = NodeValues.of(layout, clusterId, node.index(), ports);
     List<Probe> probes = new ArrayList<>();
     if (readiness.tcp() != null) {
       // Checked when the configuration was built.

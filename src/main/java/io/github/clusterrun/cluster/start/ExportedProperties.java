@@ -43,6 +43,7 @@ public final class ExportedProperties {
       }
     }
     p.put(prefix.key("dir"), cluster.directory().toString());
+    p.put(prefix.key("id"), cluster.id()); // @{cluster.id}
     for (Node node : cluster.nodes()) {
       String key = "node." + node.index() + ".";
       p.put(prefix.key(key + "port"), Integer.toString(node.firstPort()));

@@ -67,7 +67,7 @@ final class NodeRestarter implements NodeControl.Starter {
     List<Probe> probes = new java.util.ArrayList<>();
     List<java.util.Map<String, Integer>> ports = new java.util.ArrayList<>();
     cluster.nodes().forEach(n -> ports.add(n.ports()));
-    for (Probe probe : starter.probes(cluster.layout(), node, ports)) {
+    for (Probe probe : starter.probes(cluster.layout(), cluster.id(), node, ports)) {
       // The ready line of the node's earlier life, in the same log, does not count.
       probes.add(probe instanceof LogProbe ? ((LogProbe) probe).from(logSize) : probe);
     }

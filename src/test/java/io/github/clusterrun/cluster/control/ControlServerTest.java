@@ -183,6 +183,7 @@ class ControlServerTest {
     assertThat(p.getProperty("cluster.node.1.pid")).isEqualTo(Long.toString(restarted.pid())).isNotEqualTo(Long.toString(first));
     assertThat(p.getProperty("cluster.node.0.pid")).isEqualTo(Long.toString(cluster.node("n_0").orElseThrow().pid()));
     assertThat(p.getProperty("cluster.control.token")).isEqualTo(cluster.control().orElseThrow().token());
+    assertThat(p.getProperty("cluster.id")).isEqualTo(cluster.id()).matches("[0-9a-f]{16}"); // the same life
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(clusterDir.resolve("cluster.properties"))))
         .isEqualTo("rw-------");
     assertThat(clusterDir.resolve("cluster.properties.tmp")).doesNotExist();
