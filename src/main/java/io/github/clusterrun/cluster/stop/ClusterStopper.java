@@ -119,7 +119,7 @@ public final class ClusterStopper {
 
   /**
    * The evidence, when the tests did not pass: the last lines of every node's console log before
-   * the stop, then the few warnings and errors the node printed while it stopped.
+   * the stop, then the few lines it printed while it stopped that look like warnings or errors.
    */
   private void showLogTails(Cluster cluster, Map<String, LogTail.Mark> marks) {
     if (config.logTail() <= 0) {
@@ -141,7 +141,7 @@ public final class ClusterStopper {
         log.info(line);
       }
       if (!problems.isEmpty()) {
-        log.info("Warnings and errors " + node.name() + " printed while it stopped:");
+        log.info("Lines of " + node.name() + " that look like warnings or errors, printed while it stopped:");
         for (String line : problems.split("\n")) {
           log.info(line);
         }

@@ -167,6 +167,29 @@ class ClusterStopperTest {
   }
 
   @Test
+  void whatANodePrintedWhileItStoppedShowsOnlyTheLinesThatLookLikeWarningsOrErrors() throws Exception {
+    new ClusterStarter(
+            shNodes(
+                    1,
+                    "trap 'echo \"INFO closing: java.io.IOException: broken pipe\"; echo \"ERROR flush failed\";"
+                        + " echo \"INFO bye\"; exit 0' TERM; echo \"$CLUSTER_NODE_NAME up\"; sleep 600 & wait")
+                .readiness(new Readiness(null, null, "^@{node.name} up$", Duration.ofSeconds(30)))
+                .build(),
+            ExitGuard.jvm(),
+            Platform.current(),
+            log)
+        .start();
+
+    assertThat(stopper(null, false).stop()).isEqualTo(ClusterStopper.Result.KEPT);
+
+    List<String> lines = log.lines();
+    int heading = lines.indexOf("INFO Lines of n_0 that look like warnings or errors, printed while it stopped:");
+    assertThat(heading).isPositive();
+    assertThat(lines.get(heading + 1)).isEqualTo("INFO   | ERROR flush failed");
+    assertThat(log.text()).doesNotContain("broken pipe").doesNotContain("Warnings and errors");
+  }
+
+  @Test
   void failingTestsKeepTheDirectory() throws Exception {
     List<Long> pids = pids(start(1));
     writeSummary(FAILING);
