@@ -194,6 +194,25 @@ class ControlServerTest {
     assertThat(exported().getProperty("cluster.node.1.pid")).isEqualTo(Long.toString(started.pid()));
   }
 
+  @Test
+  void aRestartRunsTheNodesCommandOnlyNotItsBeforeStartCommandsAgain() throws Exception {
+    Cluster cluster =
+        new ClusterStarter(
+                shNodes(1, "echo \"$CLUSTER_NODE_NAME up\"; exec sleep 600")
+                    .readiness(new Readiness(null, null, "^@{node.name} up$", Duration.ofSeconds(30)))
+                    .beforeStart("/bin/sh", null, List.of("-c", "echo formatted >> @{node.dataDir}/formats"), 10, false)
+                    .build(),
+                guard,
+                Platform.current(),
+                log)
+            .start();
+
+    client(cluster).node("n_0").restart();
+
+    assertThat(Files.readAllLines(clusterDir.resolve("n_0/data/formats"))).containsExactly("formatted");
+    assertThat(Files.readAllLines(clusterDir.resolve("n_0/logs/console.log"))).containsExactly("n_0 up", "n_0 up");
+  }
+
   private Properties exported() throws IOException {
     Properties p = new Properties();
     try (InputStream in = Files.newInputStream(clusterDir.resolve("cluster.properties"))) {
