@@ -353,15 +353,21 @@ public final class ClusterStarter {
           pool.submit(
               () -> {
                 Placeholders values = NodeValues.of(layout, cluster.id(), node.index(), ports);
+                long begin = System.nanoTime();
+                String last = null;
                 for (int i = 0; i < commands.size(); i++) {
                   ClusterCommand command = commands.get(i);
                   List<String> line = commandLine(command, values);
+                  last = command.shortForm(line);
                   Path output = layout.beforeStartLog(node.name(), i + 1);
+                  Map<String, String> env = new LinkedHashMap<>(node.environment());
+                  command.environment().forEach((name, value) -> env.put(name, values.resolve(value)));
+                  env.put(FamilyMark.VARIABLE, node.mark()); // the node's mark, whatever the command says
                   try {
                     runner.run(
                         command,
                         line,
-                        node.environment(),
+                        env,
                         node.workingDirectory(),
                         output,
                         node.containmentGroup(),
@@ -376,6 +382,14 @@ public final class ClusterStarter {
                     return null;
                   }
                 }
+                log.info(
+                    String.format(
+                        "beforeStart of %s succeeded in %d ms: %s",
+                        node.name(),
+                        (System.nanoTime() - begin) / 1_000_000,
+                        commands.size() == 1
+                            ? last
+                            : ClusterCommand.shorten(commands.size() + " commands, the last " + last)));
                 return null;
               }));
     }
@@ -426,9 +440,13 @@ public final class ClusterStarter {
       ClusterCommand command = commands.get(i);
       List<String> line = commandLine(command, values);
       Path output = layout.afterStartLog(i + 1);
+      Map<String, String> commandEnv = new LinkedHashMap<>(env);
+      command.environment().forEach((name, value) -> commandEnv.put(name, values.resolve(value)));
+      commandEnv.put(FamilyMark.VARIABLE, FamilyMark.ofCluster(cluster.id())); // whatever the command says
       long begin = System.nanoTime();
       try {
-        runner.run(command, line, env, layout.directory(), output, Optional.empty(), () -> !cluster.stopped());
+        runner.run(
+            command, line, commandEnv, layout.directory(), output, Optional.empty(), () -> !cluster.stopped());
       } catch (CommandRunner.Failed e) {
         throw failCommand(
             cluster, new CommandFailure("afterStart command " + (i + 1), line, output, e.getMessage()));
@@ -439,7 +457,7 @@ public final class ClusterStarter {
       log.info(
           String.format(
               "afterStart command %d succeeded in %d ms: %s",
-              i + 1, (System.nanoTime() - begin) / 1_000_000, String.join(" ", line)));
+              i + 1, (System.nanoTime() - begin) / 1_000_000, command.shortForm(line)));
     }
   }
 
@@ -455,6 +473,11 @@ public final class ClusterStarter {
   /** Stops every node (keeping the directories) and builds the error for a command that failed. */
   private ClusterException failCommand(Cluster cluster, CommandFailure failure) {
     LogTail.Mark mark = failure.log == null ? null : LogTail.mark(failure.log);
+    String tail = mark == null ? null : mark.tail(FAILURE_TAIL_LINES);
+    String header = "  | " + CommandRunner.header(failure.commandLine) + "\n";
+    if (tail != null && tail.startsWith(header)) { // the build error shows the command already
+      tail = tail.length() == header.length() ? "  (it printed nothing)\n" : tail.substring(header.length());
+    }
     String message =
         "Cluster start failed: "
             + failure.who
@@ -462,7 +485,7 @@ public final class ClusterStarter {
             + failure.why
             + "\nCommand: "
             + String.join(" ", failure.commandLine)
-            + (mark == null ? "\n" : "\nLast lines of " + failure.log + ":\n" + mark.tail(FAILURE_TAIL_LINES))
+            + (tail == null ? "\n" : "\nLast lines of " + failure.log + ":\n" + tail)
             + stopEverything(cluster);
     return new ClusterException(message);
   }
