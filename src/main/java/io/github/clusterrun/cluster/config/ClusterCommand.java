@@ -29,11 +29,6 @@ public final class ClusterCommand {
   private final Duration timeout;
   private final boolean retryUntilSuccess;
 
-  ClusterCommand(
-      String element, Path program, List<String> arguments, Duration timeout, boolean retryUntilSuccess) {
-    this(element, program, null, arguments, 0, Map.of(), timeout, retryUntilSuccess);
-  }
-
   /**
    * @param mainClass the class a {@code java} program runs, or null
    * @param ownArgumentsFrom where the POM's {@code <arguments>} begin in {@code arguments} (after
