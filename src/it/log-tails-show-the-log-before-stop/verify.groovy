@@ -10,11 +10,11 @@ for (node in ['n_0', 'n_1']) {
   def expected = (4..8).collect { "  | during-tests line ${it} of ${node}".toString() }
   if (shown != expected) throw new AssertionError("the tail of ${node} is ${shown}, not ${expected}")
   // Then, apart and briefly, what the shutdown complained about.
-  if (!lines[6].endsWith("Warnings and errors ${node} printed while it stopped:") || !lines[7].endsWith("  | ERROR shutdown problem of ${node}"))
+  if (!lines[6].endsWith("Lines of ${node} that look like warnings or errors, printed while it stopped:") || !lines[7].endsWith("  | ERROR shutdown problem of ${node}"))
     throw new AssertionError("after the tail of ${node} come ${lines[6..7]}, not its shutdown ERROR line")
 }
 def kept = check.log.indexOf('Kept target/cluster: ')
-if (kept < check.log.indexOf('Warnings and errors n_1')) throw new AssertionError('the evidence must come before the decision line')
+if (kept < check.log.indexOf('Lines of n_1 that look like warnings or errors')) throw new AssertionError('the evidence must come before the decision line')
 check.exists('target/cluster/n_0/logs/console.log')
 def console = new File(basedir, 'target/cluster/n_0/logs/console.log').text
 if (!console.contains('shutdown chatter 35 of n_0')) throw new AssertionError('the node did not print its shutdown chatter: the IT proves nothing')

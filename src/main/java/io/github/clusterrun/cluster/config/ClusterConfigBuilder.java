@@ -66,14 +66,24 @@ public final class ClusterConfigBuilder {
     final String executable;
     final String mainClass;
     final List<String> arguments;
+    final List<String> jvmArgs;
+    final Map<String, String> environment;
     final int timeoutSeconds;
     final boolean retryUntilSuccess;
 
     RawCommand(
-        String executable, String mainClass, List<String> arguments, int timeoutSeconds, boolean retry) {
+        String executable,
+        String mainClass,
+        List<String> arguments,
+        List<String> jvmArgs,
+        Map<String, String> environment,
+        int timeoutSeconds,
+        boolean retry) {
       this.executable = executable;
       this.mainClass = mainClass;
       this.arguments = arguments == null ? List.of() : new ArrayList<>(arguments);
+      this.jvmArgs = jvmArgs == null ? List.of() : new ArrayList<>(jvmArgs);
+      this.environment = environment == null ? Map.of() : new LinkedHashMap<>(environment);
       this.timeoutSeconds = timeoutSeconds;
       this.retryUntilSuccess = retry;
     }
@@ -86,14 +96,44 @@ public final class ClusterConfigBuilder {
   /** Adds a {@code <beforeStart>} command: run for every node, before it launches. */
   public ClusterConfigBuilder beforeStart(
       String executable, String mainClass, List<String> arguments, int timeoutSeconds, boolean retry) {
-    beforeStart.add(new RawCommand(executable, mainClass, arguments, timeoutSeconds, retry));
+    return beforeStart(executable, mainClass, arguments, null, null, timeoutSeconds, retry);
+  }
+
+  /**
+   * Adds a {@code <beforeStart>} command with its {@code jvmArgs} (a {@code mainClass} only) and
+   * {@code environment}: run for every node, before it launches.
+   */
+  public ClusterConfigBuilder beforeStart(
+      String executable,
+      String mainClass,
+      List<String> arguments,
+      List<String> jvmArgs,
+      Map<String, String> environment,
+      int timeoutSeconds,
+      boolean retry) {
+    beforeStart.add(new RawCommand(executable, mainClass, arguments, jvmArgs, environment, timeoutSeconds, retry));
     return this;
   }
 
   /** Adds an {@code <afterStart>} command: run once, after every node is ready. */
   public ClusterConfigBuilder afterStart(
       String executable, String mainClass, List<String> arguments, int timeoutSeconds, boolean retry) {
-    afterStart.add(new RawCommand(executable, mainClass, arguments, timeoutSeconds, retry));
+    return afterStart(executable, mainClass, arguments, null, null, timeoutSeconds, retry);
+  }
+
+  /**
+   * Adds an {@code <afterStart>} command with its {@code jvmArgs} (a {@code mainClass} only) and
+   * {@code environment}: run once, after every node is ready.
+   */
+  public ClusterConfigBuilder afterStart(
+      String executable,
+      String mainClass,
+      List<String> arguments,
+      List<String> jvmArgs,
+      Map<String, String> environment,
+      int timeoutSeconds,
+      boolean retry) {
+    afterStart.add(new RawCommand(executable, mainClass, arguments, jvmArgs, environment, timeoutSeconds, retry));
     return this;
   }
 
@@ -124,6 +164,14 @@ public final class ClusterConfigBuilder {
       }
       List<String> commandArguments = new ArrayList<>();
       Path program;
+      String mainClassName = null;
+      if (!hasMainClass && !c.jvmArgs.isEmpty()) {
+        throw new ConfigException(
+            at + "/jvmArgs",
+            "is given for an <executable>, which is not a JVM the plugin starts",
+            "use <jvmArgs> with a <mainClass>, or pass the options in <arguments> (or <environment>,"
+                + " e.g. JAVA_OPTS) of the executable");
+      }
       if (hasMainClass) {
         String name = c.mainClass.trim();
         if (!name.matches("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}.$]*")) {
@@ -133,11 +181,35 @@ public final class ClusterConfigBuilder {
               "give a class name such as com.example.FormCluster");
         }
         program = javaExecutable(base);
+        mainClassName = name;
+        for (String arg : c.jvmArgs) {
+          if (arg == null || arg.isEmpty()) {
+            throw new ConfigException(at + "/jvmArgs", "has an empty <jvmArg>", "remove it or give it a value");
+          }
+          checkCommandTemplate(at + "/jvmArgs", arg, perNode, portNames);
+          commandArguments.add(arg);
+        }
         commandArguments.add("-cp");
         commandArguments.add(String.join(File.pathSeparator, classpath));
         commandArguments.add(name);
       } else {
         program = Executables.resolve(at + "/executable", c.executable, base, pathEnvironment);
+      }
+      int ownArgumentsFrom = commandArguments.size();
+      for (Map.Entry<String, String> e : c.environment.entrySet()) {
+        if (!ENV_NAME.matcher(e.getKey()).matches()) {
+          throw new ConfigException(
+              at + "/environment",
+              "has the variable name '" + e.getKey() + "'",
+              "start with a letter or '_', then use letters, digits, '_' or '.'");
+        }
+        if (e.getValue() == null) {
+          throw new ConfigException(
+              at + "/environment/" + e.getKey(),
+              "is empty",
+              "write @{empty} for an empty value, or remove it");
+        }
+        checkCommandTemplate(at + "/environment/" + e.getKey(), e.getValue(), perNode, portNames);
       }
       for (String argument : c.arguments) {
         if (argument == null) {
@@ -146,11 +218,7 @@ public final class ClusterConfigBuilder {
               "has an empty <argument>",
               "write <argument>@{empty}</argument> for an empty argument, or remove it");
         }
-        if (perNode) {
-          Placeholders.check(at + "/arguments", argument, portNames);
-        } else {
-          Placeholders.checkCluster(at + "/arguments", argument, portNames);
-        }
+        checkCommandTemplate(at + "/arguments", argument, perNode, portNames);
         commandArguments.add(argument);
       }
       if (c.timeoutSeconds < 1) {
@@ -161,9 +229,26 @@ public final class ClusterConfigBuilder {
       }
       commands.add(
           new ClusterCommand(
-              at, program, commandArguments, Duration.ofSeconds(c.timeoutSeconds), c.retryUntilSuccess));
+              at,
+              program,
+              mainClassName,
+              commandArguments,
+              ownArgumentsFrom,
+              c.environment,
+              Duration.ofSeconds(c.timeoutSeconds),
+              c.retryUntilSuccess));
     }
     return commands;
+  }
+
+  /** A command's template: every placeholder for a node's step, the cluster's for a cluster's. */
+  private static void checkCommandTemplate(String element, String template, boolean perNode, List<String> portNames)
+      throws ConfigException {
+    if (perNode) {
+      Placeholders.check(element, template, portNames);
+    } else {
+      Placeholders.checkCluster(element, template, portNames);
+    }
   }
 
   private Path javaExecutable(Path base) throws ConfigException {

@@ -56,6 +56,13 @@ public final class Placeholders {
   /** {@code @{cluster.hosts.NAME}}: {@code 127.0.0.1:<port NAME>} of every node. */
   public static final String CLUSTER_HOSTS_PREFIX = "cluster.hosts.";
 
+  /**
+   * {@code @{cluster.id}}: the cluster's id, 16 hex digits drawn at random by each {@code start}, the
+   * same for the whole life of the cluster (the tests' restarts included): a name no other cluster
+   * has (Hazelcast's cluster name, a Kafka cluster id, a temporary topic).
+   */
+  public static final String CLUSTER_ID = "cluster.id";
+
   /** The values of the current node. */
   private final Map<String, String> values;
 
@@ -79,6 +86,7 @@ public final class Placeholders {
     for (String port : portNames) {
       names.add(CLUSTER_HOSTS_PREFIX + port);
     }
+    names.add(CLUSTER_ID);
     return names;
   }
 

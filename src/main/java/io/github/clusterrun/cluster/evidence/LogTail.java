@@ -41,15 +41,33 @@ public final class LogTail {
   private static final long MAX_SHUTDOWN_BYTES = 8L * 1024 * 1024;
 
   /**
-   * A line that reports a problem: a level word of the usual loggers (log4j, logback, JUL, Go, Redis
-   * {@code # WARNING}), an exception's class name, or a JSON or logfmt level (etcd, zap, logrus).
-   * Matched against the line without its terminal escapes.
+   * The level of a line: a level word of the usual loggers (log4j, logback, JUL, Go, Redis {@code #
+   * WARNING}, PostgreSQL), or a JSON or logfmt level (etcd, zap, logrus). Group 1 or 3: a warning or
+   * an error; group 2 or 4: a lower level. The first one in the line is the line's level.
    */
-  static final Pattern PROBLEM =
+  static final Pattern LEVEL =
       Pattern.compile(
-          "\\b(?:WARN|WARNING|ERROR|FATAL|SEVERE|PANIC|CRITICAL)\\b"
-              + "|\\b\\w*Exception\\b"
-              + "|\\blevel\"?\\s*[:=]\\s*\"?(?i:warn|warning|error|fatal|panic|dpanic|crit|critical)\\b");
+          "\\b(?:(WARN|WARNING|ERROR|FATAL|SEVERE|PANIC|CRITICAL)|(INFO|DEBUG|TRACE|FINE|FINER|FINEST|NOTICE))\\b"
+              + "|\\blevel\"?\\s*[:=]\\s*\"?(?i:(warn|warning|error|fatal|panic|dpanic|crit|critical)"
+              + "|(info|debug|trace|notice))\\b");
+
+  /** An exception's class name: the first line of a stack trace, or its {@code Caused by:}. */
+  private static final Pattern EXCEPTION = Pattern.compile("\\b\\w*Exception\\b");
+
+  /**
+   * Whether a line looks like a warning or an error: its level (the first level word in it) is
+   * warn or above, or it has no level and names an exception (a stack trace's header). An INFO
+   * line that mentions an exception is not one. Matched against the line without its terminal
+   * escapes.
+   */
+  static boolean isProblem(String line) {
+    String text = ConsoleText.withoutEscapes(line);
+    java.util.regex.Matcher level = LEVEL.matcher(text);
+    if (level.find()) {
+      return level.group(1) != null || level.group(3) != null;
+    }
+    return EXCEPTION.matcher(text).find();
+  }
 
   private LogTail() {}
 
@@ -149,8 +167,9 @@ public final class LogTail {
   }
 
   /**
-   * The first {@code maxLines} lines written to {@code file} after {@code fromOffset} that report a
-   * problem (WARN, ERROR, FATAL, an exception, …), each prefixed for the build log, and how many
+   * The first {@code maxLines} lines written to {@code file} after {@code fromOffset} that look like
+   * a warning or an error ({@link #isProblem}: WARN, ERROR, FATAL, …, or a stack trace's header),
+   * each prefixed for the build log, and how many
    * more there are; empty when there is none. Shows what a node's shutdown complained about without
    * the rest of its shutdown chatter.
    */
@@ -178,7 +197,7 @@ public final class LogTail {
       String line;
       while (read < MAX_SHUTDOWN_BYTES && (line = reader.readLine()) != null) {
         read += line.length() + 1;
-        if (PROBLEM.matcher(ConsoleText.withoutEscapes(line)).find()) {
+        if (isProblem(line)) {
           if (found.size() < maxLines) {
             found.add(line);
           } else {

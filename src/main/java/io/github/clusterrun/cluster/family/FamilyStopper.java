@@ -71,9 +71,19 @@ public final class FamilyStopper {
   static final int MAX_SWEEPS = 50;
   private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
 
+  /**
+   * Told of each step's stops as soon as the step is over, before the next step begins: with
+   * {@code sequential} or {@code reverse} order, each node's line is printed as it is stopped.
+   */
+  public interface StepListener {
+    /** The step's nodes (one node, the cluster's own family, or every one), in order. */
+    void stepDone(List<NodeStop> step);
+  }
+
   private final Cluster cluster;
   private final Platform platform;
   private final ClusterLog log;
+  private StepListener stepListener;
   /** Process groups that a node's family members were seen in, and that hold no one else. */
   private final Map<Node, Set<Long>> seenGroups = new HashMap<>();
 
@@ -119,6 +129,12 @@ public final class FamilyStopper {
     return stop(true);
   }
 
+  /** As {@link #stop()}, telling {@code listener} of each step as soon as it is over. */
+  public StopReport stop(StepListener listener) {
+    this.stepListener = listener;
+    return stop(true);
+  }
+
   private StopReport stop(boolean graceful) {
     if (!platform.readsEnvironments() && FALLBACK_LOGGED.compareAndSet(false, true)) {
       log.warn(
@@ -144,7 +160,11 @@ public final class FamilyStopper {
     List<NodeStop> stops = new ArrayList<>();
     List<String> survivors = new ArrayList<>();
     for (List<Node> step : steps(cluster.stopOrder(), nodes, own)) {
+      int before = stops.size();
       stopTogether(families, step, stops, survivors, graceful);
+      if (stepListener != null) {
+        stepListener.stepDone(List.copyOf(stops.subList(before, stops.size())));
+      }
     }
     return new StopReport(stops, survivors);
   }

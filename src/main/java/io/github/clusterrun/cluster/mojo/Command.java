@@ -1,6 +1,7 @@
 package io.github.clusterrun.cluster.mojo;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A {@code <command>} of {@code <beforeStart>} or {@code <afterStart>}: a program run to its end,
@@ -10,6 +11,8 @@ import java.util.List;
  * <command>
  *   <executable>redis-cli</executable>        <!-- or <mainClass>com.example.Form</mainClass> -->
  *   <arguments><argument>-p</argument><argument>@{node.port}</argument></arguments>
+ *   <jvmArgs><jvmArg>-Xmx64m</jvmArg></jvmArgs>    <!-- with a mainClass only -->
+ *   <environment><REDISCLI_AUTH>secret</REDISCLI_AUTH></environment>
  *   <timeout>60</timeout>
  *   <retryUntilSuccess>true</retryUntilSuccess>
  * </command>
@@ -31,6 +34,19 @@ public class Command {
   /** Its arguments; placeholders allowed ({@code @{node.*}} only in {@code beforeStart}). */
   List<String> arguments;
 
+  /**
+   * JVM arguments of a {@code mainClass} command, before the class name, as the node's {@code
+   * jvmArgs}; placeholders allowed as in {@code arguments}.
+   */
+  List<String> jvmArgs;
+
+  /**
+   * Environment variables added to the ones the command runs with (the node's for {@code
+   * beforeStart}, Maven's and {@code CLUSTER_*} for {@code afterStart}); placeholders allowed as in
+   * {@code arguments}.
+   */
+  Map<String, String> environment;
+
   /** Seconds it may take, every attempt included; at least 1. */
   int timeout = 60;
 
@@ -48,6 +64,10 @@ public class Command {
         + mainClass
         + ", arguments="
         + arguments
+        + ", jvmArgs="
+        + jvmArgs
+        + ", environment="
+        + environment
         + ", timeout="
         + timeout
         + ", retryUntilSuccess="

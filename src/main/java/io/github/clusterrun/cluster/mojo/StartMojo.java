@@ -186,8 +186,8 @@ public class StartMojo extends AbstractClusterMojo {
   /**
    * Commands run for every node (the nodes in parallel, each node's commands in order) after its
    * directories exist and before it launches, e.g. {@code kafka-storage format}: each {@code
-   * <command>} has an {@code <executable>} or a {@code <mainClass>}, {@code <arguments>} (the
-   * node's placeholders allowed), a {@code <timeout>} in seconds (default 60) and {@code
+   * <command>} has an {@code <executable>} or a {@code <mainClass>} (with {@code <jvmArgs>}),
+   * {@code <arguments>} and {@code <environment>} (the node's placeholders allowed), a {@code <timeout>} in seconds (default 60) and {@code
    * <retryUntilSuccess>}. Each runs with the node's environment (and so its mark) in the node's
    * working directory, its output in {@code n_<i>/logs/before-start-<k>.log}, and must exit 0 in
    * time, or {@code start} fails and every node is stopped.
@@ -224,14 +224,16 @@ public class StartMojo extends AbstractClusterMojo {
       if (c == null) {
         builder.beforeStart(null, null, null, 60, false);
       } else {
-        builder.beforeStart(c.executable, c.mainClass, c.arguments, c.timeout, c.retryUntilSuccess);
+        builder.beforeStart(
+            c.executable, c.mainClass, c.arguments, c.jvmArgs, c.environment, c.timeout, c.retryUntilSuccess);
       }
     }
     for (Command c : afterStart == null ? List.<Command>of() : afterStart) {
       if (c == null) {
         builder.afterStart(null, null, null, 60, false);
       } else {
-        builder.afterStart(c.executable, c.mainClass, c.arguments, c.timeout, c.retryUntilSuccess);
+        builder.afterStart(
+            c.executable, c.mainClass, c.arguments, c.jvmArgs, c.environment, c.timeout, c.retryUntilSuccess);
       }
     }
     return builder.stopOrder(stopOrder);

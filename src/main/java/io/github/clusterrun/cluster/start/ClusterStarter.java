@@ -94,7 +94,7 @@ public final class ClusterStarter {
     }
     // <files>: written into each node's directory before anything of the node runs.
     for (int i = 0; i < config.nodes(); i++) {
-      NodeFiles.write(config.files(), layout, i, ports);
+      NodeFiles.write(config.files(), layout, clusterId, i, ports);
     }
     String hosts = Cluster.hosts(ports);
     List<Node> planned = new ArrayList<>();
@@ -134,7 +134,7 @@ public final class ClusterStarter {
 
     Map<String, List<Probe>> probes = new LinkedHashMap<>();
     for (Node node : planned) {
-      probes.put(node.name(), probes(layout, node, ports));
+      probes.put(node.name(), probes(layout, clusterId, node, ports));
     }
     ReadinessWaiter.Listener ready =
         (name, took) -> {
@@ -184,13 +184,18 @@ public final class ClusterStarter {
     }
 
     try {
-      ExportedProperties.write(
-          layout.propertiesFile(), ExportedProperties.of(cluster, config.propertyPrefix()));
+      exportProperties(cluster);
     } catch (IOException e) {
       throw failStart(cluster, planned.get(0), "cluster.properties could not be written: " + e);
     }
     runAfterStart(cluster, planned, ports, hosts);
     return cluster;
+  }
+
+  /** Writes {@code cluster.properties} of {@code cluster} as it is now (its nodes' pids). */
+  void exportProperties(Cluster cluster) throws IOException {
+    ExportedProperties.write(
+        cluster.layout().propertiesFile(), ExportedProperties.of(cluster, config.propertyPrefix()));
   }
 
   /**
@@ -347,16 +352,22 @@ public final class ClusterStarter {
       runs.add(
           pool.submit(
               () -> {
-                Placeholders values = NodeValues.of(layout, node.index(), ports);
+                Placeholders values = NodeValues.of(layout, cluster.id(), node.index(), ports);
+                long begin = System.nanoTime();
+                String last = null;
                 for (int i = 0; i < commands.size(); i++) {
                   ClusterCommand command = commands.get(i);
                   List<String> line = commandLine(command, values);
+                  last = command.shortForm(line);
                   Path output = layout.beforeStartLog(node.name(), i + 1);
+                  Map<String, String> env = new LinkedHashMap<>(node.environment());
+                  command.environment().forEach((name, value) -> env.put(name, values.resolve(value)));
+                  env.put(FamilyMark.VARIABLE, node.mark()); // the node's mark, whatever the command says
                   try {
                     runner.run(
                         command,
                         line,
-                        node.environment(),
+                        env,
                         node.workingDirectory(),
                         output,
                         node.containmentGroup(),
@@ -371,6 +382,14 @@ public final class ClusterStarter {
                     return null;
                   }
                 }
+                log.info(
+                    String.format(
+                        "beforeStart of %s succeeded in %d ms: %s",
+                        node.name(),
+                        (System.nanoTime() - begin) / 1_000_000,
+                        commands.size() == 1
+                            ? last
+                            : ClusterCommand.shorten(commands.size() + " commands, the last " + last)));
                 return null;
               }));
     }
@@ -411,7 +430,7 @@ public final class ClusterStarter {
       return;
     }
     ClusterLayout layout = cluster.layout();
-    Placeholders values = NodeValues.of(layout, 0, ports).forCluster();
+    Placeholders values = NodeValues.of(layout, cluster.id(), 0, ports).forCluster();
     Map<String, String> env = new LinkedHashMap<>();
     env.put("CLUSTER_DIR", layout.directory().toString());
     env.put("CLUSTER_HOSTS", hosts);
@@ -421,9 +440,13 @@ public final class ClusterStarter {
       ClusterCommand command = commands.get(i);
       List<String> line = commandLine(command, values);
       Path output = layout.afterStartLog(i + 1);
+      Map<String, String> commandEnv = new LinkedHashMap<>(env);
+      command.environment().forEach((name, value) -> commandEnv.put(name, values.resolve(value)));
+      commandEnv.put(FamilyMark.VARIABLE, FamilyMark.ofCluster(cluster.id())); // whatever the command says
       long begin = System.nanoTime();
       try {
-        runner.run(command, line, env, layout.directory(), output, Optional.empty(), () -> !cluster.stopped());
+        runner.run(
+            command, line, commandEnv, layout.directory(), output, Optional.empty(), () -> !cluster.stopped());
       } catch (CommandRunner.Failed e) {
         throw failCommand(
             cluster, new CommandFailure("afterStart command " + (i + 1), line, output, e.getMessage()));
@@ -434,7 +457,7 @@ public final class ClusterStarter {
       log.info(
           String.format(
               "afterStart command %d succeeded in %d ms: %s",
-              i + 1, (System.nanoTime() - begin) / 1_000_000, String.join(" ", line)));
+              i + 1, (System.nanoTime() - begin) / 1_000_000, command.shortForm(line)));
     }
   }
 
@@ -450,6 +473,11 @@ public final class ClusterStarter {
   /** Stops every node (keeping the directories) and builds the error for a command that failed. */
   private ClusterException failCommand(Cluster cluster, CommandFailure failure) {
     LogTail.Mark mark = failure.log == null ? null : LogTail.mark(failure.log);
+    String tail = mark == null ? null : mark.tail(FAILURE_TAIL_LINES);
+    String header = "  | " + CommandRunner.header(failure.commandLine) + "\n";
+    if (tail != null && tail.startsWith(header)) { // the build error shows the command already
+      tail = tail.length() == header.length() ? "  (it printed nothing)\n" : tail.substring(header.length());
+    }
     String message =
         "Cluster start failed: "
             + failure.who
@@ -457,7 +485,7 @@ public final class ClusterStarter {
             + failure.why
             + "\nCommand: "
             + String.join(" ", failure.commandLine)
-            + (mark == null ? "\n" : "\nLast lines of " + failure.log + ":\n" + mark.tail(FAILURE_TAIL_LINES))
+            + (tail == null ? "\n" : "\nLast lines of " + failure.log + ":\n" + tail)
             + stopEverything(cluster);
     return new ClusterException(message);
   }
@@ -497,9 +525,9 @@ public final class ClusterStarter {
     return PortAllocator.fixed(config.basePort(), config.nodes(), config.ports(), platform);
   }
 
-  List<Probe> probes(ClusterLayout layout, Node node, List<Map<String, Integer>> ports) {
+  List<Probe> probes(ClusterLayout layout, String clusterId, Node node, List<Map<String, Integer>> ports) {
     Readiness readiness = config.readiness();
-    Placeholders values = NodeValues.of(layout, node.index(), ports);
+    Placeholders values = NodeValues.of(layout, clusterId, node.index(), ports);
     List<Probe> probes = new ArrayList<>();
     if (readiness.tcp() != null) {
       // Checked when the configuration was built.
@@ -536,14 +564,37 @@ public final class ClusterStarter {
 
   /** Stops every node, confirmed, keeping the directories; says how it went. */
   private String stopEverything(Cluster cluster) {
+    List<String> launched = new ArrayList<>();
+    List<String> notLaunched = new ArrayList<>();
+    for (Node node : cluster.nodes()) {
+      (node.pid() == 0 ? notLaunched : launched).add(node.name());
+    }
     try {
       StopReport report = confirmedStop.stop(cluster, log);
       return report.confirmed()
-          ? "Every node was stopped; the directories are kept in " + config.clusterDirectory() + "."
+          ? stopped(launched, notLaunched) + "; the directories are kept in " + config.clusterDirectory() + "."
           : "Still alive after SIGKILL: " + String.join("; ", report.survivors());
     } catch (ClusterException e) {
       return "Stopping the other nodes failed: " + e.getMessage();
     }
+  }
+
+  /** What a failed start stopped: every node, some of them, or none (none was launched). */
+  static String stopped(List<String> launched, List<String> notLaunched) {
+    if (notLaunched.isEmpty()) {
+      return "Every node was stopped";
+    }
+    if (launched.isEmpty()) {
+      return "No node was launched";
+    }
+    return names(launched) + (launched.size() == 1 ? " was" : " were") + " stopped; "
+        + names(notLaunched) + (notLaunched.size() == 1 ? " was" : " were") + " never launched";
+  }
+
+  /** {@code n_0}, {@code n_0 and n_1}, {@code n_0, n_1 and n_2}. */
+  private static String names(List<String> names) {
+    int last = names.size() - 1;
+    return last == 0 ? names.get(0) : String.join(", ", names.subList(0, last)) + " and " + names.get(last);
   }
 
   private static String newClusterId() {

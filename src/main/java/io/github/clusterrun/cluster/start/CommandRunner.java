@@ -15,7 +15,8 @@ import java.util.function.BooleanSupplier;
  * Runs one {@code beforeStart} or {@code afterStart} command to its end, as a node is run: detached
  * from the terminal, stdin an empty pipe, stdout and stderr appended to its log file, with the
  * environment (and so the mark) and working directory it is given, in the node's containment group
- * if it has one. A command succeeds when it exits 0 within its timeout; with {@code
+ * if it has one. The log begins with the full command line ({@link #header}; the build log shows
+ * a short form). A command succeeds when it exits 0 within its timeout; with {@code
  * retryUntilSuccess}, failed attempts are run again after {@link #RETRY_PAUSE_MILLIS} ms until one
  * succeeds or the timeout ends. A command still running at its timeout is killed (its root here;
  * the caller stops its whole family by its mark).
@@ -57,6 +58,16 @@ final class CommandRunner {
       throws Failed, InterruptedException {
     long timeout = command.timeout().toNanos();
     long deadline = System.nanoTime() + timeout;
+    try {
+      Files.createDirectories(log.getParent());
+      Files.writeString(
+          log,
+          header(commandLine) + "\n",
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new Failed("could not be started: cannot write its log " + log + ": " + e.getMessage());
+    }
     int attempt = 0;
     while (true) {
       if (!stillWanted.getAsBoolean()) {
@@ -103,6 +114,14 @@ final class CommandRunner {
       }
       Thread.sleep(RETRY_PAUSE_MILLIS);
     }
+  }
+
+  /**
+   * The first line of a command's log: {@code $ } and the full command line, its line breaks and
+   * tabs written {@code \n}, {@code \r}, {@code \t} so that it stays one line.
+   */
+  static String header(List<String> commandLine) {
+    return "$ " + String.join(" ", commandLine).replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t");
   }
 
   private Process start(

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import io.github.clusterrun.cluster.model.OwnerOnly;
 import java.nio.channels.Channels;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +18,9 @@ import java.util.Properties;
 
 /**
  * The properties handed to the tests: set on the Maven project (Failsafe passes them on) and
- * written to {@code cluster.properties}.
+ * written to {@code cluster.properties}, which is written again when the tests start a node again
+ * (its new pid): the project's properties are read once, when the tests' JVM forks; the file is
+ * the one that follows the cluster.
  */
 public final class ExportedProperties {
   /** The control endpoint's URL and token, under the prefix (issue 12). */
@@ -39,6 +43,7 @@ public final class ExportedProperties {
       }
     }
     p.put(prefix.key("dir"), cluster.directory().toString());
+    p.put(prefix.key("id"), cluster.id()); // @{cluster.id}
     for (Node node : cluster.nodes()) {
       String key = "node." + node.index() + ".";
       p.put(prefix.key(key + "port"), Integer.toString(node.firstPort()));
@@ -56,12 +61,19 @@ public final class ExportedProperties {
     return p;
   }
 
+  /**
+   * Writes {@code properties} to {@code file} whole or not at all: into a file beside it, then
+   * renamed over it, so that tests reading it while a control action rewrites it never see it half
+   * written.
+   */
   static void write(Path file, Map<String, String> properties) throws IOException {
     Properties p = new Properties();
     p.putAll(properties);
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     // Readable by its owner only: it holds the control endpoint's token (issue 12).
-    try (OutputStream out = Channels.newOutputStream(OwnerOnly.open(file))) {
+    try (OutputStream out = Channels.newOutputStream(OwnerOnly.open(tmp))) {
       p.store(out, "Exported by cluster-maven-plugin for the integration tests");
     }
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

@@ -30,6 +30,7 @@ public final class NodeFiles {
   public static void write(
       List<FileTemplate> files,
       ClusterLayout layout,
+      String clusterId,
       int index,
       List<Map<String, Integer>> portsOfNodes)
       throws ClusterException {
@@ -38,7 +39,7 @@ public final class NodeFiles {
     }
     String name = ClusterLayout.nodeName(index);
     Path nodeDir = layout.nodeDir(name).toAbsolutePath().normalize();
-    Placeholders values = NodeValues.of(layout, index, portsOfNodes);
+    Placeholders values = NodeValues.of(layout, clusterId, index, portsOfNodes);
     for (FileTemplate file : files) {
       String relative = values.resolve(file.path());
       Path target;

@@ -41,7 +41,7 @@ final class NodeLauncher {
     String name = ClusterLayout.nodeName(index);
     Map<String, Integer> ports = portsOfNodes.get(index);
     String hosts = Cluster.hosts(portsOfNodes);
-    Placeholders values = NodeValues.of(layout, index, portsOfNodes);
+    Placeholders values = NodeValues.of(layout, clusterId, index, portsOfNodes);
     List<String> command = new ArrayList<>();
     command.add(config.executable().toString());
     for (String argument : config.arguments()) {

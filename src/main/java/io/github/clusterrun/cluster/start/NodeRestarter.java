@@ -20,7 +20,7 @@ import java.util.List;
  * Starts a node of a running cluster again, for the tests' {@code start} and {@code restart} (issue
  * 12): the same command, ports, directories, environment and mark as recorded in its {@link Node},
  * in its containment group again where it had one, output appended to its console log; the new pid
- * is recorded (model and state file) before the wait, so the exit hook, the lifeline, {@code stop},
+ * is recorded (model, state file and {@code cluster.properties}) before the wait, so the exit hook, the lifeline, {@code stop},
  * {@code clean} and the reaper find it. Returns once the node's probes hold again; a node that exits
  * or is not ready in time is killed and the start fails with the tail of its log.
  */
@@ -55,10 +55,19 @@ final class NodeRestarter implements NodeControl.Starter {
       throw new ClusterException("The cluster is stopped: " + name + " was not started again.");
     }
     cluster.write();
+    try {
+      starter.exportProperties(cluster); // the tests read the new pid there
+    } catch (IOException e) {
+      new FamilyStopper(cluster.only(name), platform, io.github.clusterrun.cluster.ClusterLog.SILENT).kill();
+      cluster.state(name, NodeState.STOPPED_BY_TESTS);
+      cluster.write();
+      throw new ClusterException(
+          "Node " + name + " was not started again: cluster.properties could not be written: " + e, e);
+    }
     List<Probe> probes = new java.util.ArrayList<>();
     List<java.util.Map<String, Integer>> ports = new java.util.ArrayList<>();
     cluster.nodes().forEach(n -> ports.add(n.ports()));
-    for (Probe probe : starter.probes(cluster.layout(), node, ports)) {
+    for (Probe probe : starter.probes(cluster.layout(), cluster.id(), node, ports)) {
       // The ready line of the node's earlier life, in the same log, does not count.
       probes.add(probe instanceof LogProbe ? ((LogProbe) probe).from(logSize) : probe);
     }

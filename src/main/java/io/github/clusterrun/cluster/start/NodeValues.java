@@ -17,11 +17,11 @@ public final class NodeValues {
   private NodeValues() {}
 
   /**
-   * The values for node {@code index} of a cluster whose nodes have {@code portsOfNodes}, in index
-   * order.
+   * The values for node {@code index} of cluster {@code clusterId} whose nodes have {@code
+   * portsOfNodes}, in index order.
    */
   public static Placeholders of(
-      ClusterLayout layout, int index, List<Map<String, Integer>> portsOfNodes) {
+      ClusterLayout layout, String clusterId, int index, List<Map<String, Integer>> portsOfNodes) {
     String hosts = Cluster.hosts(portsOfNodes);
     Map<String, String> hostsByName = new LinkedHashMap<>();
     for (String name : portsOfNodes.get(0).keySet()) {
@@ -32,6 +32,7 @@ public final class NodeValues {
       Map<String, String> values = values(layout, i, portsOfNodes.get(i), hosts);
       values.put(Placeholders.NODE_NUMBER, Integer.toString(i + 1));
       values.put(Placeholders.CLUSTER_SIZE, Integer.toString(portsOfNodes.size()));
+      values.put(Placeholders.CLUSTER_ID, clusterId);
       values.putAll(hostsByName);
       nodes.add(values);
     }

@@ -8,6 +8,7 @@ import io.github.clusterrun.cluster.cleanup.SafeDelete;
 import io.github.clusterrun.cluster.config.StopConfig;
 import io.github.clusterrun.cluster.evidence.CrashArtefacts;
 import io.github.clusterrun.cluster.evidence.LogTail;
+import io.github.clusterrun.cluster.family.FamilyStopper;
 import io.github.clusterrun.cluster.family.NodeStop;
 import io.github.clusterrun.cluster.family.StopReport;
 import io.github.clusterrun.cluster.model.Cluster;
@@ -69,10 +70,8 @@ public final class ClusterStopper {
     }
     // Issue 12: what the tests did, taken before the stop records every node as stopped.
     TestsDid testsDid = TestsDid.of(cluster);
-    StopReport report = confirmedStop.stop(cluster, log, false);
-    for (NodeStop node : report.nodes()) {
-      log.info("  " + testsDid.describe(node));
-    }
+    // Each node's line as soon as its step is over: with sequential or reverse order, node by node.
+    StopReport report = confirmedStop.stop(cluster, log, false, new PrintEachStep(testsDid, log));
     if (!report.confirmed()) {
       log.warn("Kept " + config.displayDirectory() + ": the kill is not confirmed.");
       throw ConfirmedStop.survivors(dir, report);
@@ -119,7 +118,7 @@ public final class ClusterStopper {
 
   /**
    * The evidence, when the tests did not pass: the last lines of every node's console log before
-   * the stop, then the few warnings and errors the node printed while it stopped.
+   * the stop, then the few lines it printed while it stopped that look like warnings or errors.
    */
   private void showLogTails(Cluster cluster, Map<String, LogTail.Mark> marks) {
     if (config.logTail() <= 0) {
@@ -141,7 +140,7 @@ public final class ClusterStopper {
         log.info(line);
       }
       if (!problems.isEmpty()) {
-        log.info("Warnings and errors " + node.name() + " printed while it stopped:");
+        log.info("Lines of " + node.name() + " that look like warnings or errors, printed while it stopped:");
         for (String line : problems.split("\n")) {
           log.info(line);
         }
@@ -158,6 +157,24 @@ public final class ClusterStopper {
     }
   }
 
+
+  /** Prints the line of every node of a step of the stop as soon as the step is over. */
+  private static final class PrintEachStep implements FamilyStopper.StepListener {
+    private final TestsDid testsDid;
+    private final ClusterLog log;
+
+    PrintEachStep(TestsDid testsDid, ClusterLog log) {
+      this.testsDid = testsDid;
+      this.log = log;
+    }
+
+    @Override
+    public void stepDone(List<NodeStop> step) {
+      for (NodeStop node : step) {
+        log.info("  " + testsDid.describe(node));
+      }
+    }
+  }
 
   /** A node that exited on its own before the stop means the tests cannot be trusted to have passed. */
   private static TestOutcome withNodeExits(TestOutcome outcome, StopReport report, TestsDid testsDid) {

@@ -70,6 +70,15 @@ public final class ConfirmedStop implements ExitGuard.StopAction {
    * which every goal takes for stopped.)
    */
   StopReport stop(Cluster cluster, ClusterLog log, boolean record) throws StateException {
+    return stop(cluster, log, record, null);
+  }
+
+  /**
+   * As {@link #stop(Cluster, ClusterLog, boolean)}, telling {@code listener} (if not null) of each
+   * step of the stop as soon as it is over.
+   */
+  StopReport stop(Cluster cluster, ClusterLog log, boolean record, FamilyStopper.StepListener listener)
+      throws StateException {
     synchronized (cluster) {
       if (cluster.stopped()) {
         return StopReport.nothingRunning();
@@ -82,7 +91,7 @@ public final class ConfirmedStop implements ExitGuard.StopAction {
         }
       }
       FamilyStopper stopper = new FamilyStopper(cluster, platform, log);
-      StopReport report = stopper.stop();
+      StopReport report = listener == null ? stopper.stop() : stopper.stop(listener);
       if (report.confirmed()) {
         cluster.markStopped();
         // The lifeline, told that the kill is confirmed, removes the cluster's empty groups as it

@@ -551,6 +551,35 @@ class ClusterConfigBuilderTest {
   }
 
   @Test
+  void aMainClassCommandTakesJvmArgsAndEveryCommandAnEnvironment() throws Exception {
+    ClusterConfig config =
+        valid()
+            .javaNode(null, List.of("/a.jar"), null, null)
+            .beforeStart(null, "com.example.Format", List.of("@{node.dir}"), List.of("-Xmx64m", "-Dn=@{node.name}"),
+                Map.of("ID", "@{cluster.id}"), 5, false)
+            .afterStart("/bin/sh", null, List.of("-c", "true"), null, Map.of("HOSTS", "@{cluster.hosts}"), 5, false)
+            .build();
+    ClusterCommand before = config.beforeStart().get(0);
+    assertThat(before.arguments()).containsExactly("-Xmx64m", "-Dn=@{node.name}", "-cp", "/a.jar", "com.example.Format", "@{node.dir}");
+    assertThat(before.environment()).containsExactly(Map.entry("ID", "@{cluster.id}"));
+    assertThat(before.shortForm(List.of("/usr/bin/java", "-Xmx64m", "-Dn=n_0", "-cp", "/a.jar", "com.example.Format", "/c/n_0")))
+        .isEqualTo("java \u2026 com.example.Format /c/n_0");
+    assertThat(config.afterStart().get(0).environment()).containsExactly(Map.entry("HOSTS", "@{cluster.hosts}"));
+  }
+
+  @Test
+  void jvmArgsOfAnExecutableAndBadCommandEnvironmentsAreRejected() {
+    assertRejected(valid().beforeStart("/bin/sh", null, null, List.of("-Xmx1g"), null, 5, false), "beforeStart/command[1]/jvmArgs")
+        .hasMessageContaining("with a <mainClass>");
+    assertRejected(valid().afterStart("/bin/sh", null, null, null, Map.of("1X", "y"), 5, false), "afterStart/command[1]/environment")
+        .hasMessageContaining("'1X'");
+    assertRejected(
+            valid().afterStart("/bin/sh", null, null, null, Map.of("PORT", "@{node.port}"), 5, false),
+            "afterStart/command[1]/environment/PORT")
+        .hasMessageContaining("runs once for the whole cluster");
+  }
+
+  @Test
   void aCommandWithoutProgramIsRejected() {
     assertRejected(valid().beforeStart(null, null, List.of("x"), 5, false), "beforeStart/command[1]")
         .hasMessageContaining("neither <executable> nor <mainClass>");

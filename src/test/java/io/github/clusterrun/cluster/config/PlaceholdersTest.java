@@ -105,6 +105,14 @@ class PlaceholdersTest {
   }
 
   @Test
+  void theClusterIdIsKnownToEveryStepAndListedLast() throws Exception {
+    Placeholders.check("environment/HZ_CLUSTERNAME", "it-@{cluster.id}", PORTS);
+    Placeholders.checkCluster("afterStart/command[1]/arguments", "--cluster-id=@{cluster.id}", PORTS);
+    assertThat(Placeholders.clusterNames(PORTS)).contains("cluster.id");
+    assertThat(Placeholders.knownNames(PORTS)).endsWith("cluster.hosts.peer", "cluster.id");
+  }
+
+  @Test
   void anUnknownNameInsideTheRepeatIsAnErrorListingTheKnownOnes() {
     assertRejected("--peers=@{nodes[,]:@{node.colour}}")
         .hasMessageContaining("uses the unknown placeholder @{node.colour} in '--peers=@{nodes[,]:@{node.colour}}'")

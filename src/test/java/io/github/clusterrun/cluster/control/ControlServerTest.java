@@ -171,6 +171,57 @@ class ControlServerTest {
   }
 
   @Test
+  void clusterPropertiesFollowARestartAndAStartWithTheNewPidStillOwnerOnly() throws Exception {
+    Cluster cluster = startServers(2);
+    long first = cluster.node("n_1").orElseThrow().pid();
+    assertThat(exported().getProperty("cluster.node.1.pid")).isEqualTo(Long.toString(first));
+    ClusterControl control = client(cluster);
+
+    NodeInfo restarted = control.node("n_1").restart();
+
+    Properties p = exported();
+    assertThat(p.getProperty("cluster.node.1.pid")).isEqualTo(Long.toString(restarted.pid())).isNotEqualTo(Long.toString(first));
+    assertThat(p.getProperty("cluster.node.0.pid")).isEqualTo(Long.toString(cluster.node("n_0").orElseThrow().pid()));
+    assertThat(p.getProperty("cluster.control.token")).isEqualTo(cluster.control().orElseThrow().token());
+    assertThat(p.getProperty("cluster.id")).isEqualTo(cluster.id()).matches("[0-9a-f]{16}"); // the same life
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(clusterDir.resolve("cluster.properties"))))
+        .isEqualTo("rw-------");
+    assertThat(clusterDir.resolve("cluster.properties.tmp")).doesNotExist();
+
+    control.node("n_1").kill();
+    NodeInfo started = control.node("n_1").start();
+
+    assertThat(exported().getProperty("cluster.node.1.pid")).isEqualTo(Long.toString(started.pid()));
+  }
+
+  @Test
+  void aRestartRunsTheNodesCommandOnlyNotItsBeforeStartCommandsAgain() throws Exception {
+    Cluster cluster =
+        new ClusterStarter(
+                shNodes(1, "echo \"$CLUSTER_NODE_NAME up\"; exec sleep 600")
+                    .readiness(new Readiness(null, null, "^@{node.name} up$", Duration.ofSeconds(30)))
+                    .beforeStart("/bin/sh", null, List.of("-c", "echo formatted >> @{node.dataDir}/formats"), 10, false)
+                    .build(),
+                guard,
+                Platform.current(),
+                log)
+            .start();
+
+    client(cluster).node("n_0").restart();
+
+    assertThat(Files.readAllLines(clusterDir.resolve("n_0/data/formats"))).containsExactly("formatted");
+    assertThat(Files.readAllLines(clusterDir.resolve("n_0/logs/console.log"))).containsExactly("n_0 up", "n_0 up");
+  }
+
+  private Properties exported() throws IOException {
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(clusterDir.resolve("cluster.properties"))) {
+      p.load(in);
+    }
+    return p;
+  }
+
+  @Test
   void bindsTheLoopbackOnlyAndClosesWithTheClusterStop() throws Exception {
     Cluster cluster = startServers(1);
     int port = URI.create(cluster.control().orElseThrow().url()).getPort();

@@ -103,6 +103,27 @@ class LogTailTest {
   }
 
   @Test
+  void anInfoLineThatMentionsAnExceptionIsNotAProblemAStackTraceHeaderIs() throws Exception {
+    Path log = dir.resolve("console.log");
+    LogTail.Mark mark = LogTail.mark(log);
+    Files.writeString(
+        log,
+        "2024-05-01 10:00:00 INFO  [main] Closing: java.io.IOException: Broken pipe (expected)\n"
+            + "{\"level\":\"info\",\"msg\":\"closed\",\"error\":\"EOFException\"}\n"
+            + "level=debug msg=\"retrying after WARN from peer\"\n"
+            + "2024-05-01 10:00:00.123 UTC [42] FATAL:  terminating connection due to administrator command\n"
+            + "Exception in thread \"main\" java.lang.IllegalStateException: closed\n"
+            + "\tat com.example.Main.run(Main.java:12)\n"
+            + "Caused by: java.io.IOException: gone\n");
+
+    assertThat(mark.problemsSince(10))
+        .isEqualTo(
+            "  | 2024-05-01 10:00:00.123 UTC [42] FATAL:  terminating connection due to administrator command\n"
+                + "  | Exception in thread \"main\" java.lang.IllegalStateException: closed\n"
+                + "  | Caused by: java.io.IOException: gone\n");
+  }
+
+  @Test
   void noShutdownProblemsIsEmpty() throws Exception {
     Path log = dir.resolve("console.log");
     Files.writeString(log, "ERROR before the mark\n");

@@ -225,6 +225,16 @@ class ClusterStarterTest {
   }
 
   @Test
+  void aFailedStartSaysWhichNodesItStoppedAndWhichWereNeverLaunched() {
+    assertThat(ClusterStarter.stopped(List.of("n_0", "n_1"), List.of())).isEqualTo("Every node was stopped");
+    assertThat(ClusterStarter.stopped(List.of(), List.of("n_0", "n_1"))).isEqualTo("No node was launched");
+    assertThat(ClusterStarter.stopped(List.of("n_0", "n_2"), List.of("n_1")))
+        .isEqualTo("n_0 and n_2 were stopped; n_1 was never launched");
+    assertThat(ClusterStarter.stopped(List.of("n_0"), List.of("n_1", "n_2", "n_3")))
+        .isEqualTo("n_0 was stopped; n_1, n_2 and n_3 were never launched");
+  }
+
+  @Test
   void whenOneNodeExitsTheOthersAreStopped() throws Exception {
     ClusterConfig config =
         shNodes(

@@ -50,7 +50,8 @@ class ExportedPropertiesTest {
         .containsEntry("cluster.hosts", "127.0.0.1:2181,127.0.0.1:2182,127.0.0.1:2183")
         .containsEntry("cluster.hosts.client", "127.0.0.1:2181,127.0.0.1:2182,127.0.0.1:2183")
         .containsEntry("cluster.hosts.quorum", "127.0.0.1:2888,127.0.0.1:2889,127.0.0.1:2890")
-        .containsEntry("cluster.hosts.election", "127.0.0.1:3888,127.0.0.1:3889,127.0.0.1:3890");
+        .containsEntry("cluster.hosts.election", "127.0.0.1:3888,127.0.0.1:3889,127.0.0.1:3890")
+        .containsEntry("cluster.id", "c");
     assertThat(ExportedProperties.of(cluster, PropertyPrefix.of("zk")))
         .containsEntry("zk.hosts.quorum", "127.0.0.1:2888,127.0.0.1:2889,127.0.0.1:2890")
         .doesNotContainKey("cluster.hosts.quorum");

@@ -100,7 +100,9 @@ class FormationCommandsTest {
       // The node read, at its launch, what the second command made of the first one's output.
       assertThat(Files.readString(clusterDir.resolve(name + "/data/seen")))
           .isEqualTo(FamilyMark.of(cluster.id(), name) + " " + name + " " + clusterDir.resolve(name) + "\n");
-      assertThat(Files.readString(clusterDir.resolve(name + "/logs/before-start-1.log"))).isEqualTo("formatted\n");
+      assertThat(Files.readString(clusterDir.resolve(name + "/logs/before-start-1.log")))
+          .startsWith("$ /bin/sh -c echo ")
+          .endsWith(" > " + clusterDir.resolve(name + "/data/first") + "; echo formatted\nformatted\n");
       assertThat(clusterDir.resolve(name + "/logs/before-start-2.log")).exists();
     }
   }
@@ -123,8 +125,66 @@ class FormationCommandsTest {
         .isEqualTo(FamilyMark.ofCluster(cluster.id()) + " " + cluster.hosts() + "\n");
     assertThat(Files.readString(clusterDir.resolve("count"))).isEqualTo("3\n");
     assertThat(Files.readString(clusterDir.resolve("logs/after-start-2.log")))
-        .isEqualTo("attempt 1\nattempt 2\nattempt 3\n");
+        .endsWith("; [ $n -ge 3 ]\nattempt 1\nattempt 2\nattempt 3\n"); // the command line once, first
     assertThat(log.text()).contains("afterStart command 2 succeeded in");
+  }
+
+  @Test
+  void aMainClassCommandGetsItsJvmArgsAndEveryCommandItsEnvironmentWithPlaceholders() throws Exception {
+    List<String> classpath = List.of(Procs.testNodeClasspath().split(java.io.File.pathSeparator));
+    Cluster cluster =
+        start(
+            nodes(2)
+                .javaNode(null, classpath, null, Procs.javaExecutable().toString())
+                .beforeStart(
+                    null, "io.github.clusterrun.cluster.testnode.PrintEnvAndHeap",
+                    List.of("@{node.dataDir}/before"),
+                    List.of("-Xmx48m", "-Dnode=@{node.name}"),
+                    java.util.Map.of("FORMAT_ID", "@{cluster.id}-@{node.number}"),
+                    30, false)
+                .afterStart(
+                    "/bin/sh", null, List.of("-c", "echo \"$CLUSTER_SIZE_SEEN $CLUSTER_MAVEN_PLUGIN_MARK\" > after"),
+                    null, java.util.Map.of("CLUSTER_SIZE_SEEN", "size=@{cluster.size}"),
+                    10, false));
+
+    for (int i = 0; i < 2; i++) {
+      // -Xmx48m: the JVM's max heap, below 48 MiB (a collector keeps a little for itself).
+      List<String> seen = Files.readAllLines(clusterDir.resolve("n_" + i + "/data/before"));
+      assertThat(seen.get(0)).isEqualTo(cluster.id() + "-" + (i + 1));
+      assertThat(Long.parseLong(seen.get(1))).isLessThanOrEqualTo(48L * 1024 * 1024).isGreaterThan(16L * 1024 * 1024);
+      assertThat(seen.get(2)).isEqualTo("n_" + i);
+      assertThat(seen.get(3)).isEqualTo(FamilyMark.of(cluster.id(), "n_" + i)); // the mark is kept
+    }
+    assertThat(Files.readString(clusterDir.resolve("after"))).isEqualTo("size=2 " + FamilyMark.ofCluster(cluster.id()) + "\n");
+  }
+
+  @Test
+  void theSuccessLinesAreShortAndTheLogsHaveTheFullCommand() throws Exception {
+    String script = "echo one;\n            echo two;\n            " + "x".repeat(200) + "=1; echo done";
+    start(
+        nodes(2)
+            .beforeStart("/bin/sh", null, List.of("-c", "echo formatting @{node.name}"), 10, false)
+            .beforeStart("/bin/sh", null, List.of("-c", script), 10, false)
+            .afterStart("/bin/sh", null, List.of("-c", script), 10, false));
+
+    List<String> lines = log.lines();
+    assertThat(lines)
+        .filteredOn(l -> l.contains("succeeded in"))
+        .hasSize(3)
+        .allSatisfy(
+            line -> {
+              String shown = line.substring(line.indexOf(" ms: ") + 5);
+              assertThat(shown).doesNotContain("\n").endsWith("\u2026").hasSizeLessThanOrEqualTo(100);
+            });
+    assertThat(lines).anySatisfy(l -> assertThat(l).matches(
+        "INFO beforeStart of n_0 succeeded in \\d+ ms: 2 commands, the last sh -c echo one; echo two; x+\u2026"));
+    assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("INFO beforeStart of n_1 succeeded in "));
+    assertThat(lines).anySatisfy(l -> assertThat(l).matches(
+        "INFO afterStart command 1 succeeded in \\d+ ms: sh -c echo one; echo two; x+\u2026"));
+    assertThat(Files.readString(clusterDir.resolve("logs/after-start-1.log")))
+        .isEqualTo("$ /bin/sh -c " + script.replace("\n", "\\n") + "\none\ntwo\ndone\n");
+    assertThat(Files.readString(clusterDir.resolve("n_1/logs/before-start-1.log")))
+        .isEqualTo("$ /bin/sh -c echo formatting n_1\nformatting n_1\n");
   }
 
   @Test
@@ -143,7 +203,8 @@ class FormationCommandsTest {
         .hasMessageContaining("Command: /bin/sh -c echo formatting n_")
         .hasMessageContaining("before-start-1.log:")
         .hasMessageContaining("no disk")
-        .hasMessageContaining("Every node was stopped; the directories are kept in " + clusterDir);
+        .hasMessageContaining("No node was launched; the directories are kept in " + clusterDir)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Every node was stopped"));
     assertNothingLeft(recordedId());
     // No node was launched.
     assertThat(StateFile.read(new ClusterLayout(clusterDir)).orElseThrow().nodes())

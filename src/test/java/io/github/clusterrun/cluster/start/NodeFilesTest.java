@@ -66,7 +66,7 @@ class NodeFilesTest {
             "@{node.tmpDir}/size", null, "@{cluster.size} nodes, é");
 
     for (int i = 0; i < 3; i++) {
-      NodeFiles.write(config.files(), layout, i, ports);
+      NodeFiles.write(config.files(), layout, "0123456789abcdef", i, ports);
     }
 
     String servers =
@@ -95,7 +95,7 @@ class NodeFilesTest {
 
   @Test
   void noFilesWritesNothing() throws Exception {
-    NodeFiles.write(config().files(), layout, 0, ports);
+    NodeFiles.write(config().files(), layout, "0123456789abcdef", 0, ports);
     try (var files = Files.list(layout.nodeDir("n_0"))) {
       assertThat(files).extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrder("data", "logs", "tmp");
     }
@@ -105,7 +105,7 @@ class NodeFilesTest {
   void aFileThatCannotBeWrittenSaysWhichAndWhy() throws Exception {
     // "data" is the node's data directory: it cannot be replaced by a file.
     ClusterConfig config = config("data", null, "x");
-    assertThatThrownBy(() -> NodeFiles.write(config.files(), layout, 1, ports))
+    assertThatThrownBy(() -> NodeFiles.write(config.files(), layout, "0123456789abcdef", 1, ports))
         .isInstanceOf(ClusterException.class)
         .hasMessageContaining("Cannot write " + layout.dataDir("n_1"))
         .hasMessageContaining("<files><file> 'data'")

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 /** Each node's directories, ports and placeholder values, as the contract's table lists them. */
 class NodeValuesTest {
   private static final Path CLUSTER = Paths.get("/work/project/target/cluster");
+  private static final String ID = "0123456789abcdef";
 
   private static Map<String, Integer> ports(int http, int admin) {
     Map<String, Integer> ports = new LinkedHashMap<>();
@@ -55,8 +56,8 @@ class NodeValuesTest {
   @Test
   void everyPlaceholderResolvesPerNode() {
     String hosts = Cluster.hosts(List.of(n0, n1, n2));
-    Placeholders p0 = NodeValues.of(layout, 0, List.of(n0, n1, n2));
-    Placeholders p1 = NodeValues.of(layout, 1, List.of(n0, n1, n2));
+    Placeholders p0 = NodeValues.of(layout, ID, 0, List.of(n0, n1, n2));
+    Placeholders p1 = NodeValues.of(layout, ID, 1, List.of(n0, n1, n2));
 
     assertThat(p1.resolve("@{node.index}")).isEqualTo("1");
     assertThat(p1.resolve("@{node.name}")).isEqualTo("n_1");
@@ -69,6 +70,9 @@ class NodeValuesTest {
     assertThat(p1.resolve("@{node.port.admin}")).isEqualTo("5002");
     assertThat(p1.resolve("@{cluster.dir}")).isEqualTo(CLUSTER.toString());
     assertThat(p1.resolve("@{cluster.hosts}")).isEqualTo(hosts);
+    assertThat(p1.resolve("@{cluster.id}")).isEqualTo(ID);
+    assertThat(p1.forCluster().resolve("--name=c-@{cluster.id}")).isEqualTo("--name=c-" + ID);
+    assertThat(p0.resolve("@{nodes[,]:@{cluster.id}}")).isEqualTo(ID + "," + ID + "," + ID);
 
     assertThat(p0.resolve("--port=@{node.port.admin} --name=@{node.name}"))
         .isEqualTo("--port=4002 --name=n_0");
@@ -76,7 +80,7 @@ class NodeValuesTest {
 
   @Test
   void textAroundAndBetweenPlaceholdersIsKept() {
-    Placeholders p = NodeValues.of(layout, 0, List.of(n0));
+    Placeholders p = NodeValues.of(layout, ID, 0, List.of(n0));
     assertThat(p.resolve("http://127.0.0.1:@{node.port.http}/health?n=@{node.index}&x=@{node.index}"))
         .isEqualTo("http://127.0.0.1:4001/health?n=0&x=0");
     assertThat(p.resolve("no placeholder, ${maven.property} and @ alone")).isEqualTo("no placeholder, ${maven.property} and @ alone");
@@ -86,7 +90,7 @@ class NodeValuesTest {
   @Test
   void valuesWithDollarsAndBackslashesAreInsertedLiterally() {
     Path odd = Paths.get("/tmp/we$ird\\dir$1");
-    Placeholders node = NodeValues.of(new ClusterLayout(odd), 0, List.of(ports(1, 2)));
+    Placeholders node = NodeValues.of(new ClusterLayout(odd), ID, 0, List.of(ports(1, 2)));
     assertThat(node.resolve("--dir=@{cluster.dir}")).isEqualTo("--dir=" + odd);
     assertThat(node.resolve("@{node.dataDir}")).isEqualTo(odd.resolve("n_0/data").toString());
   }
@@ -110,7 +114,7 @@ class NodeValuesTest {
 
   @Test
   void zooKeeperServerLinesAreOneLineOfTemplate() {
-    Placeholders p = NodeValues.of(layout, 1, formation());
+    Placeholders p = NodeValues.of(layout, ID, 1, formation());
     assertThat(p.resolve("@{nodes[\\n]:server.@{node.number}=127.0.0.1:@{node.port.quorum}:@{node.port.election}}"))
         .isEqualTo(
             "server.1=127.0.0.1:2888:3888\n"
@@ -120,14 +124,14 @@ class NodeValuesTest {
 
   @Test
   void kafkaControllerQuorumVotersAreOneLineOfTemplate() {
-    Placeholders p = NodeValues.of(layout, 2, formation());
+    Placeholders p = NodeValues.of(layout, ID, 2, formation());
     assertThat(p.resolve("controller.quorum.voters=@{nodes[,]:@{node.number}@127.0.0.1:@{node.port.controller}}"))
         .isEqualTo("controller.quorum.voters=1@127.0.0.1:9093,2@127.0.0.1:9094,3@127.0.0.1:9095");
   }
 
   @Test
   void etcdInitialClusterIsOneLineOfTemplateAndNodeOutsideTheRepeatIsTheCurrentNode() {
-    Placeholders p = NodeValues.of(layout, 1, formation());
+    Placeholders p = NodeValues.of(layout, ID, 1, formation());
     assertThat(
             p.resolve(
                 "--name=@{node.name} --initial-cluster=@{nodes[,]:@{node.name}=http://127.0.0.1:@{node.port.peer}}"
@@ -139,7 +143,7 @@ class NodeValuesTest {
 
   @Test
   void nodeNumberClusterSizeAndHostsPerPortName() {
-    Placeholders p = NodeValues.of(layout, 2, formation());
+    Placeholders p = NodeValues.of(layout, ID, 2, formation());
     assertThat(p.resolve("@{node.number}/@{cluster.size}")).isEqualTo("3/3");
     assertThat(p.resolve("@{cluster.hosts.client}"))
         .isEqualTo("127.0.0.1:2181,127.0.0.1:2182,127.0.0.1:2183");
@@ -153,7 +157,7 @@ class NodeValuesTest {
 
   @Test
   void aRepeatSeesEveryNodesDirectoriesAndTheClusterValues() {
-    Placeholders p = NodeValues.of(layout, 0, formation());
+    Placeholders p = NodeValues.of(layout, ID, 0, formation());
     assertThat(p.resolve("@{nodes[;]:@{node.dataDir}|@{cluster.size}|@{node.index}}"))
         .isEqualTo(
             CLUSTER.resolve("n_0/data") + "|3|0;" + CLUSTER.resolve("n_1/data") + "|3|1;"

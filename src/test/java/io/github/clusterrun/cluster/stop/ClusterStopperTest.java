@@ -167,6 +167,74 @@ class ClusterStopperTest {
   }
 
   @Test
+  void whatANodePrintedWhileItStoppedShowsOnlyTheLinesThatLookLikeWarningsOrErrors() throws Exception {
+    new ClusterStarter(
+            shNodes(
+                    1,
+                    "trap 'echo \"INFO closing: java.io.IOException: broken pipe\"; echo \"ERROR flush failed\";"
+                        + " echo \"INFO bye\"; exit 0' TERM; echo \"$CLUSTER_NODE_NAME up\"; sleep 600 & wait")
+                .readiness(new Readiness(null, null, "^@{node.name} up$", Duration.ofSeconds(30)))
+                .build(),
+            ExitGuard.jvm(),
+            Platform.current(),
+            log)
+        .start();
+
+    assertThat(stopper(null, false).stop()).isEqualTo(ClusterStopper.Result.KEPT);
+
+    List<String> lines = log.lines();
+    int heading = lines.indexOf("INFO Lines of n_0 that look like warnings or errors, printed while it stopped:");
+    assertThat(heading).isPositive();
+    assertThat(lines.get(heading + 1)).isEqualTo("INFO   | ERROR flush failed");
+    assertThat(log.text()).doesNotContain("broken pipe").doesNotContain("Warnings and errors");
+  }
+
+  @Test
+  void aSequentialStopPrintsEachNodesLineAsSoonAsThatNodeIsStopped() throws Exception {
+    Cluster cluster =
+        new ClusterStarter(
+                shNodes(2, "echo \"$CLUSTER_NODE_NAME up\"; exec sleep 600")
+                    .readiness(new Readiness(null, null, "^@{node.name} up$", Duration.ofSeconds(30)))
+                    .stopOrder("sequential")
+                    .build(),
+                ExitGuard.jvm(),
+                Platform.current(),
+                log)
+            .start();
+    long second = cluster.node("n_1").orElseThrow().pid();
+    // Whether n_1 still ran when n_0's line was printed: n_1 is asked to stop only after n_0 is gone.
+    List<Boolean> n1AliveAtN0sLine = new ArrayList<>();
+    io.github.clusterrun.cluster.ClusterLog watching =
+        new io.github.clusterrun.cluster.ClusterLog() {
+          @Override
+          public void info(String message) {
+            if (message.startsWith("  n_0 (pid ")) {
+              n1AliveAtN0sLine.add(Procs.isAlive(second));
+            }
+            log.info(message);
+          }
+
+          @Override
+          public void warn(String message) {
+            log.warn(message);
+          }
+
+          @Override
+          public void debug(String message) {
+            log.debug(message);
+          }
+        };
+
+    new ClusterStopper(
+            StopConfig.of(Paths.get("target/cluster"), base, List.of(summary), null, false), confirmedStop(), watching)
+        .stop();
+
+    assertThat(n1AliveAtN0sLine).containsExactly(true);
+    assertThat(Procs.isGone(second)).isTrue();
+    assertThat(log.text()).containsPattern("  n_1 \\(pid " + second + "\\): stopped gracefully");
+  }
+
+  @Test
   void failingTestsKeepTheDirectory() throws Exception {
     List<Long> pids = pids(start(1));
     writeSummary(FAILING);
