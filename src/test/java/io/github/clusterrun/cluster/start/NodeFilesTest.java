@@ -87,7 +87,7 @@ class NodeFilesTest {
             "a.yaml", null, "node:\n          name: @{node.name}\n        peers: 3\n        ",
             "b.txt", null, "done\n",
             "empty", null, "@{empty}");
-    NodeFiles.write(config.files(), layout, 1, ports);
+    NodeFiles.write(config.files(), layout, "0123456789abcdef", 1, ports);
     assertThat(Files.readString(layout.nodeDir("n_1").resolve("a.yaml"))).isEqualTo("node:\n  name: n_1\npeers: 3\n");
     assertThat(Files.readString(layout.nodeDir("n_1").resolve("b.txt"))).isEqualTo("done\n");
     assertThat(layout.nodeDir("n_1").resolve("empty")).isEmptyFile();
