@@ -4,11 +4,29 @@ import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /** The cluster the plugin formed serves every slot: keys land on all three masters' ranges. */
 class RedisClusterIT {
+  @Test
+  void everyNodeSeesThreeMastersAndThreeReplicas() {
+    for (String host : System.getProperty("cluster.hosts").split(",")) {
+      int masters = 0;
+      int replicas = 0;
+      try (Jedis node = new Jedis(HostAndPort.from(host))) {
+        for (String line : node.clusterNodes().split("\n")) {
+          String flags = line.split(" ")[2];
+          masters += flags.contains("master") ? 1 : 0;
+          replicas += flags.contains("slave") ? 1 : 0;
+        }
+      }
+      assertEquals(3, masters, "masters that " + host + " sees");
+      assertEquals(3, replicas, "replicas that " + host + " sees");
+    }
+  }
+
   @Test
   void keysAcrossEverySlotRangeAreWrittenAndReadBack() {
     Set<HostAndPort> nodes = new HashSet<>();
