@@ -124,7 +124,12 @@ class FamilyStopperTest {
     Node n0 =
         node("n_0", "sleep 600 & echo $! > child.tmp && mv child.tmp child.pid; wait");
     long child = sleeping("child.pid");
-    assertThat(Procs.descendants(launched.get("n_0"))).contains(child);
+    // The family is counted by the stop's first scan, and the mv that wrote the pid file may not
+    // have exited yet (its rename is what the test saw): wait until the sleep is the only child.
+    Await.until(
+        "the sleep to be the node's only descendant",
+        () -> Procs.descendants(launched.get("n_0")).equals(List.of(child)),
+        Duration.ofSeconds(10));
 
     StopReport report = stop(Duration.ofSeconds(10), null, n0);
 
