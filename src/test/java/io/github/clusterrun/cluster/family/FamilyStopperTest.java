@@ -124,7 +124,12 @@ class FamilyStopperTest {
     Node n0 =
         node("n_0", "sleep 600 & echo $! > child.tmp && mv child.tmp child.pid; wait");
     long child = sleeping("child.pid");
-    assertThat(Procs.descendants(launched.get("n_0"))).contains(child);
+    // The family is counted by the stop's first scan, and the mv that wrote the pid file may not
+    // have exited yet (its rename is what the test saw): wait until the sleep is the only child.
+    Await.until(
+        "the sleep to be the node's only descendant",
+        () -> Procs.descendants(launched.get("n_0")).equals(List.of(child)),
+        Duration.ofSeconds(10));
 
     StopReport report = stop(Duration.ofSeconds(10), null, n0);
 
@@ -375,23 +380,22 @@ class FamilyStopperTest {
       throws Exception {
     assumeTrue(Files.isExecutable(Paths.get(Procs.PYTHON3)), "needs " + Procs.PYTHON3 + " to reap the chain");
     // The node leads a process group of its own, as every node the plugin launches does; the chain
-    // it starts on SIGTERM stays in that group, so the sweep stops it whole with one SIGSTOP.
+    // it started stays in that group, so the sweep stops it whole with one SIGSTOP.
     Process reaper =
         Procs.startMarkedUnderReaper(
-            clusterId, "n_0", dir, List.of("/usr/bin/setsid", "/bin/sh", "-c", Procs.leapfrogOnTerm(dir, false)));
+            clusterId, "n_0", dir, List.of("/usr/bin/setsid", "/bin/sh", "-c", Procs.leapfrog(dir, false)));
     unmarked.add(reaper);
+    long chain = Procs.awaitLeapfrog(dir);
     long root = started("n0.pid");
+    assertThat(chain).isEqualTo(root);
     Node n0 = Nodes.recorded(clusterId, "n_0", root, null);
 
-    // Time enough for the chain to start on SIGTERM (and write its group) on a loaded machine: at
-    // 300 ms a CI run's kill came first, and there was no chain to freeze.
-    StopReport report = stop(Duration.ofSeconds(2), null, n0);
+    // The chain runs and ignores SIGTERM: the node exits on it, and only the stop's SIGKILL to the
+    // chain's group ends the chain, however long the stop timeout. (On a machine loaded enough for
+    // every scan to miss the chain it is reported GRACEFUL, then killed by the last SIGKILL to the
+    // node's process group; either way nothing of it may survive.)
+    StopReport report = stop(Duration.ofMillis(500), null, n0);
 
-    // The chain started on SIGTERM and ignores it: only the stop's SIGKILL to its group ends it. (On a
-    // machine loaded enough for every scan to miss the chain it is reported GRACEFUL, then killed by
-    // the last SIGKILL to the node's process group; either way nothing of it may survive.)
-    long chain = Procs.awaitPidFile(dir.resolve("chain.pgid"));
-    assertThat(chain).isEqualTo(root);
     assertThat(report.confirmed()).isTrue();
     Await.until("no live process in the chain's group " + chain, () -> !Procs.groupAlive(chain), Duration.ofSeconds(10));
     assertThat(Procs.markedPids(clusterId)).isEmpty();

@@ -159,16 +159,16 @@ class LifelineTest {
     try {
       assumeTrue(Files.isExecutable(Paths.get(Procs.PYTHON3)), "needs " + Procs.PYTHON3 + " to reap the chain");
       List<String> command =
-          containment.get().enter(group.get(), List.of("/usr/bin/setsid", "/bin/sh", "-c", Procs.leapfrogOnTerm(dir, true)));
+          containment.get().enter(group.get(), List.of("/usr/bin/setsid", "/bin/sh", "-c", Procs.leapfrog(dir, true)));
       Process reaper = Procs.startMarkedUnderReaper(clusterId, "n_0", dir, command);
       unmarked.add(reaper);
-      Procs.awaitPidFile(dir.resolve("n0.pid"));
+      // The chain runs, immune to SIGTERM, before the watchdog can signal anything.
+      long chain = Procs.awaitLeapfrog(dir);
       lifeline = Lifeline.start(clusterId, 1, Platform.current(), group.get().getParent());
 
       lifeline.cut();
 
       assertThat(lifeline.isAlive()).isFalse();
-      long chain = Procs.awaitPidFile(dir.resolve("chain.pgid"));
       Await.until("no live process in the chain's group " + chain, () -> !Procs.groupAlive(chain), Duration.ofSeconds(10));
       assertThat(Procs.markedPids(clusterId)).isEmpty();
       assertThat(group.get().getParent()).as("the cluster's cgroup, removed").doesNotExist();

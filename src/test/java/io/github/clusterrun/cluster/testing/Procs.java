@@ -142,25 +142,40 @@ public final class Procs {
   }
 
   /**
-   * Writes, in {@code dir}, a hostile family: a node script that, on SIGTERM, starts a chain of
-   * processes that ignore SIGTERM and in which each forks its successor after about 1 ms and exits,
-   * so the chain's pid changes every few milliseconds. {@code detached}: the chain starts with
-   * {@code setsid} (a session and process group of its own, stdio closed), else it stays in the
-   * node's process group. The chain's process group id goes to {@code chain.pgid} in {@code dir};
-   * the node's pid to {@code n0.pid}. Returns the node's script (run it with {@code /bin/sh -c} in
-   * {@code dir}). On a machine whose init never reaps, every generation stays a zombie: keep the
-   * chain's life short.
+   * Writes, in {@code dir}, a hostile family: a node script that starts a chain of processes that
+   * ignore SIGTERM and in which each forks its successor after about 1 ms and exits, so the chain's
+   * pid changes every few milliseconds. The node writes its pid to {@code n0.pid} and honours
+   * SIGTERM; the chain's starter ignores SIGTERM from its first line, then writes the chain's process
+   * group id to {@code chain.pgid}, then becomes the chain's first member. Wait for both files
+   * ({@link #awaitLeapfrog}) before anything signals the family: from then on only SIGKILL ends the
+   * chain, whatever reaches it and whenever. {@code detached}: the chain starts with {@code setsid}
+   * (a session and process group of its own, stdio closed), else it stays in the node's process
+   * group. Returns the node's script (run it with {@code /bin/sh -c} in {@code dir}) under {@link
+   * #startMarkedUnderReaper}: on a machine whose init never reaps, every generation would stay a
+   * zombie.
    */
-  public static String leapfrogOnTerm(Path dir, boolean detached) throws IOException {
+  public static String leapfrog(Path dir, boolean detached) throws IOException {
     Files.writeString(dir.resolve("chain.sh"), "trap '' TERM\nsleep 0.001\nsh \"$0\" &\nexit 0\n");
+    // SIGTERM ignored before the group is written: its sed and mv, and the chain, inherit that. (A
+    // starter that ignored it only once in chain.sh died, or lost its sed, to the stop's SIGTERM to
+    // members that appear late, and never wrote the group: issue 17, point 14.)
     Files.writeString(
         dir.resolve("start-chain.sh"),
-        "sed -n 's/.*) [A-Za-z] [0-9]* \\([0-9]*\\) .*/\\1/p' /proc/$$/stat > chain.tmp"
+        "trap '' TERM\n"
+            + "sed -n 's/.*) [A-Za-z] [0-9]* \\([0-9]*\\) .*/\\1/p' /proc/$$/stat > chain.tmp"
             + " && mv chain.tmp chain.pgid\nexec sh chain.sh\n");
-    return "trap '"
-        + (detached ? "setsid " : "")
-        + "sh start-chain.sh </dev/null >/dev/null 2>&1 & exit 0' TERM;"
+    return (detached ? "setsid " : "")
+        + "sh start-chain.sh </dev/null >/dev/null 2>&1 &"
         + " echo $$ > n0.tmp && mv n0.tmp n0.pid; while :; do sleep 0.1; done";
+  }
+
+  /**
+   * Waits until the family {@link #leapfrog} wrote in {@code dir} runs: the node has written its
+   * pid, the chain (immune to SIGTERM by then) its process group. Returns the chain's group.
+   */
+  public static long awaitLeapfrog(Path dir) {
+    awaitPidFile(dir.resolve("n0.pid"));
+    return awaitPidFile(dir.resolve("chain.pgid"));
   }
 
   /**
