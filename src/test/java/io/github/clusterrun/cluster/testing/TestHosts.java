@@ -53,6 +53,7 @@ public final class TestHosts implements AutoCloseable {
   private final List<Process> inits = new ArrayList<>();
   private final Thread hook;
   private boolean bridgeMade;
+  private boolean etcNetnsMade;
   private boolean closed;
 
   /** One host of the run: its name (netns, host name, veth suffix) and its address. */
@@ -252,7 +253,11 @@ public final class TestHosts implements AutoCloseable {
 
   private void makeNetwork(Host host, String etcHosts) throws IOException {
     Path etc = Paths.get("/etc/netns", host.name);
-    Files.createDirectories(etc);
+    if (!Files.isDirectory(etc.getParent())) {
+      Files.createDirectories(etc.getParent());
+      etcNetnsMade = true;
+    }
+    Files.createDirectory(etc);
     Files.write(etc.resolve("hosts"), etcHosts.getBytes(StandardCharsets.UTF_8));
     // No DNS server: the resolver asks 127.0.0.1, which refuses at once on the host's loopback.
     Files.write(etc.resolve("resolv.conf"),
@@ -316,8 +321,9 @@ public final class TestHosts implements AutoCloseable {
   /**
    * Removes everything the run made: every process of every host (killing each host's {@code
    * unshare} kills its PID 1, and with it every process in its PID namespace, and its mounts go with
-   * its mount namespace), the network namespaces, {@code /etc/netns/<name>}, the veths, the bridge
-   * and the run directory. Safe to call more than once and from the shutdown hook.
+   * its mount namespace), the network namespaces, {@code /etc/netns/<name>}, the veths, the bridge,
+   * the run directory, and {@code /etc/netns} itself when the run made it. Safe to call more than
+   * once and from the shutdown hook.
    */
   @Override
   public synchronized void close() {
@@ -355,6 +361,13 @@ public final class TestHosts implements AutoCloseable {
     }
     if (bridgeMade) {
       run(COMMAND_TIMEOUT, "ip", "link", "del", bridge());
+    }
+    if (etcNetnsMade) {
+      try {
+        Files.deleteIfExists(Paths.get("/etc/netns"));
+      } catch (IOException inUseByAnotherRun) {
+        // Not empty: another run's hosts are in it; that run removes its own.
+      }
     }
     deleteTree(runDir);
     try {
