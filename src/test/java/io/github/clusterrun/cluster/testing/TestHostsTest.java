@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 class TestHostsTest {
   private static final Duration LOOKUP_BOUND = Duration.ofSeconds(3);
 
-  @BeforeAll
-  static void hostsCanBeMade() {
+  @BeforeEach
+  void hostsCanBeMade() {
     String reason = TestHosts.unavailableReason();
     if (reason != null) {
       System.err.println("WARNING: TestHostsTest skipped, no test hosts on this machine: " + reason);
