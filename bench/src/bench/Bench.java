@@ -54,7 +54,7 @@ public final class Bench {
   public static void main(String[] args) throws Exception {
     Bench b = new Bench();
     String defaults = "reps=3 peer-reps=2 peer-big-reps=1 overhead-reps=5 scale-reps=1 sizes=1,8,32 scale-nodes=128 files=100000"
-        + " delay-ms=2000 busy-ms=0 linger-ms=1000 only=start,cleanup,overhead,scale,stoporder,freeze";
+        + " delay-ms=2000 busy-ms=3000 linger-ms=1000 only=start,busy,cleanup,overhead,scale,stoporder,freeze";
     for (String kv : defaults.split(" ")) {
       b.opt.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
     }
@@ -110,9 +110,20 @@ public final class Bench {
         int n = Integer.parseInt(size);
         clusterRun("start", n, rep);
         if (rep <= num(n < 32 ? "peer-reps" : "peer-big-reps")) {
-          processExecRun(n, rep);
+          processExecRun("start", n, rep);
         }
         execRun(n, rep);
+      }
+    }
+    for (int rep = 1; only.contains("busy") && rep <= reps; rep++) {
+      for (String size : opt.get("sizes").split(",")) {
+        int n = Integer.parseInt(size);
+        if (n <= 8) {
+          clusterRun("busy", n, rep);
+          if (rep <= num("peer-reps")) {
+            processExecRun("busy", n, rep);
+          }
+        }
       }
     }
     if (only.contains("cleanup")) {
@@ -156,22 +167,25 @@ public final class Bench {
     }
   }
 
-  /** Start, readiness and stop of N BenchNodes under cluster-maven-plugin (scenarios start and scale). */
+  /**
+   * Start, readiness and stop of N BenchNodes under cluster-maven-plugin (scenarios start, busy: nodes answering
+   * 503 for {@code --busy-ms} after their port opens, and scale).
+   */
   private void clusterRun(String scenario, int n, int rep) throws Exception {
     Path stamps = fresh(work.resolve("stamps-" + scenario + "-cluster-n" + n));
-    Path dir = project("cluster-n" + n, false, poms.clusterNodes(n, true, num("delay-ms"), num("busy-ms"), lingerMs, stamps.toString()));
+    Path dir = project("cluster-n" + n, false, poms.clusterNodes(n, true, num("delay-ms"), busyMs(scenario), lingerMs, stamps.toString()));
     MvnRun r = check(mvn(dir, scenario + "-cluster-n" + n + "-r" + rep, true, true));
     Mojo start = r.log().mojos("cluster-maven-plugin", "start").get(0);
     Mojo stop = r.log().mojos("cluster-maven-plugin", "stop").get(0);
     long ready = r.log().find(start.first(), CLUSTER_READY).time();
     boolean scale = scenario.equals("scale");
-    int readyNodes = details(scale ? "scale" : "start", scale ? "scale" : "stop", "cluster", n, rep, r, List.of(start), READY,
-        ready, stop, stamps);
-    List<Long> nodeStops = nodeStops(r.log(), stop, scale ? "scale" : "stop", "cluster", n, rep);
+    String stopScenario = stopScenario(scenario);
+    int readyNodes = details(scenario, stopScenario, "cluster", n, rep, r, List.of(start), READY, ready, stop, stamps);
+    List<Long> nodeStops = nodeStops(r.log(), stop, stopScenario, "cluster", n, rep);
     List<Line> stopped = r.log().lines(stop, STOPPED);
     Line deleted = r.log().find(stop.first(), DELETED);
     if (deleted != null && !stopped.isEmpty()) {
-      add(scale ? "scale" : "stop", "cluster", n, rep, "delete_ms", deleted.time() - stopped.get(stopped.size() - 1).time());
+      add(stopScenario, "cluster", n, rep, "delete_ms", deleted.time() - stopped.get(stopped.size() - 1).time());
     }
     if (scale) {
       add(scenario, "cluster", n, rep, "ready_nodes", readyNodes);
@@ -183,24 +197,36 @@ public final class Bench {
   }
 
   /** The same with process-exec-maven-plugin: a start execution a node (each waits for /health), then stop-all. */
-  private void processExecRun(int n, int rep) throws Exception {
+  private void processExecRun(String scenario, int n, int rep) throws Exception {
     Path stamps = fresh(work.resolve("stamps-process-exec-n" + n));
-    List<List<String>> cmds = nodeCommands(n, stamps);
+    List<List<String>> cmds = nodeCommands(n, busyMs(scenario), stamps);
     String[] health = cmds.stream().map(c -> c.stream().filter(a -> a.startsWith("--port=")).findFirst().orElseThrow())
         .map(a -> "http://127.0.0.1:" + a.substring("--port=".length()) + "/health").toArray(String[]::new);
     MvnRun r = check(mvn(project("process-exec-n" + n, false, Poms.processExec(cmds, health, 0)),
-        "start-process-exec-n" + n + "-r" + rep, true, true));
+        scenario + "-process-exec-n" + n + "-r" + rep, true, true));
     List<Mojo> starts = r.log().mojos("process-exec-maven-plugin", "start");
     Mojo stop = r.log().mojos("process-exec-maven-plugin", "stop-all").get(0);
     long end = starts.get(starts.size() - 1).end();
-    details("start", "stop", "process-exec", n, rep, r, starts, Pattern.compile("^Started process: (n_\\d+)"), end, stop, stamps);
-    log(String.format("start     process-exec N=%-3d rep %d: start %5d ms, stop %5d ms", n, rep, end - starts.get(0).begin(), stop.millis()));
+    details(scenario, stopScenario(scenario), "process-exec", n, rep, r, starts, Pattern.compile("^Started process: (n_\\d+)"), end, stop,
+        stamps);
+    log(String.format("%-9s process-exec N=%-3d rep %d: start %5d ms, stop %5d ms", scenario, n, rep, end - starts.get(0).begin(),
+        stop.millis()));
+  }
+
+  /** Where a scenario's stop figures go: the start scenario's to stop, the others' to their own name (or name-stop). */
+  private static String stopScenario(String scenario) {
+    return scenario.equals("start") ? "stop" : scenario.equals("scale") ? "scale" : scenario + "-stop";
+  }
+
+  /** How long a node answers 503 after its port opens: {@code --busy-ms} in the busy scenario, else not at all. */
+  private long busyMs(String scenario) {
+    return scenario.equals("busy") ? num("busy-ms") : 0;
   }
 
   /** exec-maven-plugin with async executions: launch only; no readiness, no stop goal. */
   private void execRun(int n, int rep) throws Exception {
     Path stamps = fresh(work.resolve("stamps-exec-n" + n));
-    MvnRun r = check(mvn(project("exec-n" + n, false, Poms.exec(nodeCommands(n, stamps))), "start-exec-n" + n + "-r" + rep, true, true));
+    MvnRun r = check(mvn(project("exec-n" + n, false, Poms.exec(nodeCommands(n, 0, stamps))), "start-exec-n" + n + "-r" + rep, true, true));
     List<Mojo> execs = r.log().mojos("exec-maven-plugin", "exec");
     long begin = execs.get(0).begin();
     long end = execs.get(execs.size() - 1).end();
@@ -212,10 +238,10 @@ public final class Bench {
     log(String.format("start     exec (async) N=%-3d rep %d: launch %5d ms, %d left running", n, rep, end - begin, r.leftRunning()));
   }
 
-  private List<List<String>> nodeCommands(int n, Path stamps) throws IOException {
+  private List<List<String>> nodeCommands(int n, long busyMs, Path stamps) throws IOException {
     List<List<String>> cmds = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      cmds.add(java(poms.node(Integer.toString(freePort()), "n_" + i, num("delay-ms"), num("busy-ms"), lingerMs, stamps.toString())));
+      cmds.add(java(poms.node(Integer.toString(freePort()), "n_" + i, num("delay-ms"), busyMs, lingerMs, stamps.toString())));
     }
     return cmds;
   }

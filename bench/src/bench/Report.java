@@ -246,6 +246,14 @@ final class Report {
             + " | " + x(med("start", "cluster", n, "touches") / med("start", "process-exec", n, "touches")) + " |");
       }
     }
+    for (int n : r.nodeCounts("busy")) {
+      p("| 2c. readiness of nodes answering 503 for `--busy-ms` after their port opens: healthy → declared ready | " + n + " | "
+          + t(st("busy", "cluster", n, "latency_ms")) + " | " + t(st("busy", "process-exec", n, "latency_ms")) + " | "
+          + x(med("busy", "cluster", n, "latency_ms") / med("busy", "process-exec", n, "latency_ms")) + " |");
+      p("| 2d. the same nodes: connections each accepted before it was ready (one request each) | " + n + " | "
+          + n(st("busy", "cluster", n, "touches"), "%.0f", "") + " | " + n(st("busy", "process-exec", n, "touches"), "%.0f", "")
+          + " | " + x(med("busy", "cluster", n, "touches") / med("busy", "process-exec", n, "touches")) + " |");
+    }
     for (int n : r.nodeCounts("cleanup")) {
       p("| 4. cleanup: delete " + files(n) + " files (peer: `rm -rf`) | " + n + " | " + t(st("cleanup", "cluster", n, "delete_ms"))
           + " | " + t(st("cleanup", "rm-rf", n, "delete_ms")) + " (rm -rf) | "
