@@ -46,7 +46,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class HttpProbe implements Probe {
   private static final int TIMEOUT_MS = 2000;
-  /** The most of an answer that is read after its status line, so that a node's reply is not cut. */
   /** The most of an answer read after its status line before the connection is closed. */
   private static final int MAX_READ = 1 << 16;
   private static final int NO_RAW = -2;
