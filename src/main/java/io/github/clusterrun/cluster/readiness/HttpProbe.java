@@ -240,6 +240,7 @@ public final class HttpProbe implements Probe {
         while (raw.poll() == PENDING && System.nanoTime() - deadline < 0) {
           LockSupport.parkNanos(100_000);
         }
+        raw.release();
         answering.join(TIMEOUT_MS);
       } catch (IOException | InterruptedException | RuntimeException ignored) {
         // only a warm-up
@@ -366,6 +367,11 @@ public final class HttpProbe implements Probe {
       return PENDING;
     }
 
+    /** Closes an exchange still on its way: the wait is over. */
+    synchronized void release() {
+      close();
+    }
+
     /** Closes the exchange, reading first what has come of the answer (so the node sees a close, not a reset). */
     private void close() {
       try {
@@ -417,6 +423,14 @@ public final class HttpProbe implements Probe {
   @Override
   public String lastFailure() {
     return lastFailure;
+  }
+
+  /** Closes the request still on its way, if any: the wait is over. */
+  @Override
+  public synchronized void close() {
+    if (raw != null) {
+      raw.release();
+    }
   }
 
   private static final class OutputStreamSink extends java.io.OutputStream {

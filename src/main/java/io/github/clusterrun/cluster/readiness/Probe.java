@@ -25,4 +25,7 @@ public interface Probe {
 
   /** Run once, on the checking pool, before the first check: loads what the checks will need. */
   default void prepare() {}
+
+  /** The wait is over: releases what a check in progress holds (an open connection). */
+  default void close() {}
 }

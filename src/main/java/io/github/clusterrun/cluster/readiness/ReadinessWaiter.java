@@ -39,6 +39,8 @@ public final class ReadinessWaiter implements AutoCloseable {
   /** Each node still booting adds this to the period, up to {@link #POLL_MS}. */
   static final long POLL_NANOS_PER_NODE = TimeUnit.MICROSECONDS.toNanos(250);
   static final int THREADS = 2;
+  /** How long {@link #close} lets a check in progress finish. */
+  static final long CLOSE_WAIT_SECONDS = 3;
 
   /** What to wait for on one node. */
   public static final class Target {
@@ -242,10 +244,29 @@ public final class ReadinessWaiter implements AutoCloseable {
     }
   }
 
+  /**
+   * Ends the wait: no check runs after it, and a check in progress is let finish (they are quick,
+   * and an {@code https} one ends within its own timeout) before every probe is closed, so that no
+   * connection of a check is left open.
+   */
   @Override
   public void close() {
     failed.complete(null);
     pool.shutdownNow();
+    try {
+      pool.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<Watched> all;
+    synchronized (this) {
+      all = new ArrayList<>(watched);
+    }
+    for (Watched w : all) {
+      for (Probe probe : w.probes) {
+        probe.close();
+      }
+    }
   }
 
   private static NotReadyException cause(CompletableFuture<Void> failed) {
@@ -268,17 +289,27 @@ public final class ReadinessWaiter implements AutoCloseable {
         "node " + target.name + " exited with exit code " + code + " before it was ready");
   }
 
+  /**
+   * What did not hold, from what the checks saw: nothing is checked again here. The probes after the
+   * first that did not hold were never checked (each waits for those before it, so that a node is
+   * not touched before its log says so), and are named as such.
+   */
   private NotReadyException notReadyInTime(Watched w) {
     Target target = w.target;
     StringBuilder why = new StringBuilder();
+    boolean reached = false;
     for (int i = 0; i < w.probes.size(); i++) {
+      if (w.held.contains(i)) {
+        continue;
+      }
       Probe probe = w.probes.get(i);
-      if (!w.held.contains(i) && !probe.check()) {
-        why.append(why.length() == 0 ? "" : "; ")
-            .append(probe.describe())
-            .append(" did not hold (")
-            .append(probe.lastFailure())
-            .append(')');
+      why.append(why.length() == 0 ? "" : "; ").append(probe.describe());
+      if (reached) {
+        why.append(" was not checked (it waits for the check before it)");
+      } else {
+        reached = true;
+        String failure = probe.lastFailure();
+        why.append(" did not hold (").append(failure.isEmpty() ? "not checked yet" : failure).append(')');
       }
     }
     return new NotReadyException(

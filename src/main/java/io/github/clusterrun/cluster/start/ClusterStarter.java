@@ -360,9 +360,7 @@ public final class ClusterStarter {
                   List<String> line = commandLine(command, values);
                   last = command.shortForm(line);
                   Path output = layout.beforeStartLog(node.name(), i + 1);
-                  Map<String, String> env = new LinkedHashMap<>(node.environment());
-                  command.environment().forEach((name, value) -> env.put(name, values.resolve(value)));
-                  env.put(FamilyMark.VARIABLE, node.mark()); // the node's mark, whatever the command says
+                  Map<String, String> env = environment(command, node.environment(), values, node.mark());
                   try {
                     runner.run(
                         command,
@@ -434,15 +432,12 @@ public final class ClusterStarter {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("CLUSTER_DIR", layout.directory().toString());
     env.put("CLUSTER_HOSTS", hosts);
-    env.put(FamilyMark.VARIABLE, FamilyMark.ofCluster(cluster.id()));
     CommandRunner runner = new CommandRunner(platform);
     for (int i = 0; i < commands.size(); i++) {
       ClusterCommand command = commands.get(i);
       List<String> line = commandLine(command, values);
       Path output = layout.afterStartLog(i + 1);
-      Map<String, String> commandEnv = new LinkedHashMap<>(env);
-      command.environment().forEach((name, value) -> commandEnv.put(name, values.resolve(value)));
-      commandEnv.put(FamilyMark.VARIABLE, FamilyMark.ofCluster(cluster.id())); // whatever the command says
+      Map<String, String> commandEnv = environment(command, env, values, FamilyMark.ofCluster(cluster.id()));
       long begin = System.nanoTime();
       try {
         runner.run(
@@ -488,6 +483,18 @@ public final class ClusterStarter {
             + (tail == null ? "\n" : "\nLast lines of " + failure.log + ":\n" + tail)
             + stopEverything(cluster);
     return new ClusterException(message);
+  }
+
+  /**
+   * A command's environment: {@code base}, its own {@code <environment>} resolved over it, and the
+   * family mark last, so that no command can take its processes out of the family.
+   */
+  private static Map<String, String> environment(
+      ClusterCommand command, Map<String, String> base, Placeholders values, String mark) {
+    Map<String, String> env = new LinkedHashMap<>(base);
+    command.environment().forEach((name, value) -> env.put(name, values.resolve(value)));
+    env.put(FamilyMark.VARIABLE, mark);
+    return env;
   }
 
   // --- end of forming a real cluster ---

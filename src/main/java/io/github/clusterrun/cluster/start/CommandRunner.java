@@ -138,7 +138,6 @@ final class CommandRunner {
     ProcessBuilder builder = new ProcessBuilder(platform.detached(command));
     builder.environment().putAll(environment);
     Files.createDirectories(workingDirectory);
-    Files.createDirectories(log.getParent());
     builder.directory(workingDirectory.toFile());
     builder.redirectInput(ProcessBuilder.Redirect.PIPE);
     builder.redirectErrorStream(true);

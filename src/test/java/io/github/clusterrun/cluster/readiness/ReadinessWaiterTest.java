@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.github.clusterrun.cluster.testing.Await;
 import io.github.clusterrun.cluster.testing.Procs;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -84,6 +86,37 @@ class ReadinessWaiterTest {
         .containsIgnoringCase("refused");
     assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(1)).isLessThan(Duration.ofSeconds(10));
     assertThat(lazy.isAlive()).as("the waiter reports, the caller stops").isTrue();
+  }
+
+  @Test
+  void aRequestStillOnItsWayWhenTheWaitEndsIsClosed() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+      Process silent = node("n_0", "exec sleep 600");
+      String url = "http://127.0.0.1:" + server.getLocalPort() + "/health";
+
+      ReadinessWaiter.NotReadyException e =
+          catchThrowableOfType(
+              ReadinessWaiter.NotReadyException.class,
+              () ->
+                  ReadinessWaiter.await(
+                      List.of(new ReadinessWaiter.Target("n_0", silent, List.of(new HttpProbe(url)))),
+                      Duration.ofSeconds(1),
+                      (name, took) -> readyNodes.add(name)));
+
+      assertThat(e).isNotNull();
+      // The node took the request and never answered: the probe's connection is still open when the
+      // wait ends, and no check will come to close it. The node must see it closed (end of stream).
+      try (Socket accepted = server.accept()) {
+        accepted.setSoTimeout(20_000);
+        InputStream in = accepted.getInputStream();
+        byte[] buffer = new byte[4096];
+        int read;
+        do {
+          read = in.read(buffer);
+        } while (read > 0);
+        assertThat(read).as("end of stream: the probe closed its connection").isEqualTo(-1);
+      }
+    }
   }
 
   @Test
