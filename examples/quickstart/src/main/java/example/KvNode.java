@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * A small replicated key-value store over HTTP: the node program of the quickstart. JDK only.
  *
  * <pre>
- * java -cp target/classes example.KvNode --port=PORT --data=DIR [--peers=HOST:PORT,...] [--name=NAME]
+ * java -cp target/classes example.KvNode --port=PORT --data=DIR [--host=ADDRESS] [--peers=HOST:PORT,...] [--name=NAME]
  *
  * GET /health    200 "ok"
  * PUT /kv/KEY    stores the body in DIR/KEY and copies it to every peer; 204
@@ -38,8 +38,9 @@ import java.util.regex.Pattern;
  * <p>{@code --peers} lists every node of the cluster (this one included, as cluster-maven-plugin's
  * {@code @{cluster.hosts}} does); a write received from a client is copied to every other node. The
  * name defaults to {@code CLUSTER_NODE_NAME}, which the plugin sets ({@code n_0}, {@code n_1}, …).
- * It prints {@code KvNode NAME listening on 127.0.0.1:PORT} once it serves requests, and stops on
- * SIGTERM.
+ * It binds {@code --host} (the loopback address by default; cluster-maven-plugin's {@code @{node.host}}
+ * on other hosts) and prints {@code KvNode NAME listening on HOST:PORT} once it serves requests, and
+ * stops on SIGTERM.
  */
 public final class KvNode {
   /** Marks a write copied from another node, so that it is not copied again. */
@@ -66,12 +67,15 @@ public final class KvNode {
     int port = -1;
     Path data = null;
     String peers = "";
+    String host = InetAddress.getLoopbackAddress().getHostAddress();
     String name = System.getenv().getOrDefault("CLUSTER_NODE_NAME", "kv");
     for (String arg : args) {
       if (arg.startsWith("--port=")) {
         port = Integer.parseInt(arg.substring("--port=".length()));
       } else if (arg.startsWith("--data=")) {
         data = Paths.get(arg.substring("--data=".length()));
+      } else if (arg.startsWith("--host=")) {
+        host = arg.substring("--host=".length());
       } else if (arg.startsWith("--peers=")) {
         peers = arg.substring("--peers=".length());
       } else if (arg.startsWith("--name=")) {
@@ -85,7 +89,7 @@ public final class KvNode {
     }
     Files.createDirectories(data);
 
-    String self = "127.0.0.1:" + port;
+    String self = host + ":" + port;
     List<String> otherNodes = new ArrayList<>();
     for (String peer : peers.split(",")) {
       if (!peer.isBlank() && !peer.trim().equals(self)) {
@@ -94,7 +98,7 @@ public final class KvNode {
     }
     KvNode node = new KvNode(name, data, otherNodes);
 
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 50);
     // Several threads: two nodes copying writes to each other at once must not wait on each other.
     ExecutorService threads = Executors.newFixedThreadPool(8);
     server.setExecutor(threads);
@@ -117,7 +121,7 @@ public final class KvNode {
 
   private static void usage(String problem) {
     System.err.println(
-        "KvNode: " + problem + "\nusage: KvNode --port=PORT --data=DIR [--peers=HOST:PORT,...] [--name=NAME]");
+        "KvNode: " + problem + "\nusage: KvNode --port=PORT --data=DIR [--host=ADDRESS] [--peers=HOST:PORT,...] [--name=NAME]");
     System.exit(2);
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.URI;
@@ -11,19 +12,23 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
  * Talks to the cluster that cluster-maven-plugin started in {@code pre-integration-test}. Failsafe
  * passes the plugin's exported properties on as system properties (see the POM): {@code
- * cluster.hosts} is {@code 127.0.0.1:PORT} of every node, in node order, and {@code cluster.dir} the
- * directory that holds each node's {@code n_<i>/data}.
+ * cluster.hosts} is {@code HOST:PORT} of every node, in node order ({@code 127.0.0.1} on this
+ * machine, the hosts' addresses with {@code -Dcluster.sshHosts=…}), and {@code cluster.node.<i>.dir}
+ * the directory that holds each node's {@code data} where the node runs, in {@code cluster.dir}'s
+ * {@code cluster.properties}.
  */
 class KvClusterIT {
   private static final HttpClient HTTP =
@@ -60,10 +65,18 @@ class KvClusterIT {
     String key = "stored-" + UUID.randomUUID();
     assertEquals(204, put(nodes.get(nodes.size() - 1), key, "on disk").statusCode());
 
+    // cluster.properties, in cluster.dir, has every exported property, cluster.node.<i>.dir among them.
     String clusterDir = System.getProperty("cluster.dir");
     assertNotNull(clusterDir, "cluster.dir is not set");
+    Properties cluster = new Properties();
+    try (InputStream in = Files.newInputStream(Paths.get(clusterDir, "cluster.properties"))) {
+      cluster.load(in);
+    }
     for (int i = 0; i < nodes.size(); i++) {
-      Path file = Paths.get(clusterDir, "n_" + i, "data", key);
+      assumeTrue(
+          "127.0.0.1".equals(cluster.getProperty("cluster.node." + i + ".host")),
+          "n_" + i + " runs on another host: its data directory is there");
+      Path file = Paths.get(cluster.getProperty("cluster.node." + i + ".dir"), "data", key);
       assertEquals("on disk", Files.readString(file, StandardCharsets.UTF_8), file.toString());
     }
   }
@@ -75,14 +88,14 @@ class KvClusterIT {
     }
   }
 
-  /** {@code 127.0.0.1:PORT} of every node, from the {@code cluster.hosts} property. */
+  /** {@code HOST:PORT} of every node, from the {@code cluster.hosts} property. */
   private static List<String> nodes() {
     String hosts = System.getProperty("cluster.hosts");
     assertNotNull(hosts, "cluster.hosts is not set: run the tests with mvn verify, which starts the cluster");
     List<String> nodes = List.of(hosts.split(","));
     assertFalse(nodes.isEmpty());
     for (String node : nodes) {
-      assertTrue(node.matches("127\\.0\\.0\\.1:\\d+"), "not a node address: " + node);
+      assertTrue(node.matches("[^:,]+:\\d+"), "not a node address: " + node);
     }
     return nodes;
   }

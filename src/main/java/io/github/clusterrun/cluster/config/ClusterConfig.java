@@ -1,5 +1,6 @@
 package io.github.clusterrun.cluster.config;
 
+import io.github.clusterrun.cluster.model.SshSettings;
 import io.github.clusterrun.cluster.model.StopOrder;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,6 +72,26 @@ public final class ClusterConfig {
     this.afterStart = List.copyOf(afterStart);
     this.stopOrder = stopOrder;
     return this;
+  }
+
+  // --- Nodes on other hosts (0.3). Set once by the builder, before the configuration is handed out.
+  private List<String> sshHosts = List.of();
+  private SshSettings ssh;
+
+  ClusterConfig hosts(List<String> hosts, SshSettings settings) {
+    this.sshHosts = List.copyOf(hosts);
+    this.ssh = settings;
+    return this;
+  }
+
+  /** The hosts the nodes run on, node i on host i mod H; empty when every node is local. */
+  public List<String> sshHosts() {
+    return sshHosts;
+  }
+
+  /** How the hosts are reached; null when every node is local. */
+  public SshSettings ssh() {
+    return ssh;
   }
 
   /** Commands run for every node, in order, before it launches. */

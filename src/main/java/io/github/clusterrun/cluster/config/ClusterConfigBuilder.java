@@ -1,5 +1,6 @@
 package io.github.clusterrun.cluster.config;
 
+import io.github.clusterrun.cluster.model.SshSettings;
 import io.github.clusterrun.cluster.model.StopOrder;
 import java.io.File;
 import java.io.IOException;
@@ -57,7 +58,44 @@ public final class ClusterConfigBuilder {
   private final List<String[]> files = new ArrayList<>();
   private Map<String, String> filterProperties = Map.of();
 
+  // ---- Nodes on other hosts (0.3) ----
+  private final List<String> sshHosts = new ArrayList<>();
+  private String remoteDirectory;
+  private Path sshConfig;
+  private boolean acceptNewHostKeys;
+
   ClusterConfigBuilder() {}
+
+  /** {@code <sshHosts>}: the hosts nodes run on, node i on host i mod H. */
+  public ClusterConfigBuilder sshHosts(List<String> hosts) {
+    sshHosts.clear();
+    if (hosts != null) {
+      for (String host : hosts) {
+        if (host != null && !host.isBlank()) {
+          sshHosts.add(host.trim());
+        }
+      }
+    }
+    return this;
+  }
+
+  /** {@code <remoteDirectory>}: where node directories live on each host (a directory per checkout below it). */
+  public ClusterConfigBuilder remoteDirectory(String directory) {
+    this.remoteDirectory = directory;
+    return this;
+  }
+
+  /** {@code <sshConfig>}: an SSH configuration file used instead of the user's. */
+  public ClusterConfigBuilder sshConfig(Path file) {
+    this.sshConfig = file;
+    return this;
+  }
+
+  /** {@code <acceptNewHostKeys>}: trust a host whose key is not known yet, on first use. */
+  public ClusterConfigBuilder acceptNewHostKeys(boolean accept) {
+    this.acceptNewHostKeys = accept;
+    return this;
+  }
 
   // --- Forming a real cluster (0.2): steps before and after start, stop order. ---
 
@@ -192,6 +230,8 @@ public final class ClusterConfigBuilder {
         commandArguments.add("-cp");
         commandArguments.add(String.join(File.pathSeparator, classpath));
         commandArguments.add(name);
+      } else if (perNode && !sshHosts.isEmpty() && c.executable != null && !c.executable.isBlank()) {
+        program = Paths.get(c.executable.trim()); // a program of the hosts, found there
       } else {
         program = Executables.resolve(at + "/executable", c.executable, base, pathEnvironment);
       }
@@ -456,6 +496,8 @@ public final class ClusterConfigBuilder {
     List<String> commandArguments = new ArrayList<>();
     if (mainClass != null) {
       program = javaProgram(base, portNames, commandArguments);
+    } else if (!sshHosts.isEmpty() && executable != null && !executable.isBlank()) {
+      program = Paths.get(executable.trim()); // a program of the hosts, found there
     } else {
       program = Executables.resolve(executable, base, pathEnvironment);
     }
@@ -525,7 +567,85 @@ public final class ClusterConfigBuilder {
         basePort,
         prefix,
         fileTemplates)
-        .formation(before, after, order);
+        .formation(before, after, order)
+        .hosts(sshHosts, checkHosts(stop.clusterDirectory(), before));
+  }
+
+  /** The default root of the remote directories on every host. */
+  static final String DEFAULT_REMOTE_DIRECTORY = "/tmp/cluster-maven-plugin";
+
+  private static final Pattern SSH_HOST =
+      Pattern.compile("(?:[^@\\s/]+@)?(?:\\[[0-9A-Fa-f:.]+\\]|[^@\\s:/\\[\\]]+)(?::(\\d{1,5}))?");
+
+  /** The SSH settings of a cluster whose nodes run on {@code <sshHosts>}; null for a local one. */
+  private SshSettings checkHosts(Path clusterDirectory, List<ClusterCommand> before) throws ConfigException {
+    if (sshHosts.isEmpty()) {
+      return null;
+    }
+    for (String host : sshHosts) {
+      java.util.regex.Matcher m = SSH_HOST.matcher(host);
+      if (!m.matches() || (m.group(1) != null && (Integer.parseInt(m.group(1)) < 1 || Integer.parseInt(m.group(1)) > 65535))) {
+        throw new ConfigException(
+            "sshHosts",
+            "has '" + host + "', which is not a host",
+            "give [user@]host[:port] (e.g. <sshHost>deploy@10.0.0.11:2222</sshHost>) or a Host of your SSH config");
+      }
+    }
+    if (mainClass != null) {
+      throw new ConfigException(
+          "mainClass",
+          "is set, but the nodes run on <sshHosts>, where this version does not copy the project's classpath",
+          "run a program of the hosts with <executable> (e.g. a start script that calls java), or leave out <sshHosts>");
+    }
+    for (RawCommand command : beforeStart) {
+      if (command.mainClass != null) {
+        throw new ConfigException(
+            "beforeStart",
+            "has a <mainClass> command, but the nodes run on <sshHosts>, where this version does not copy the project's classpath",
+            "give the command an <executable> of the hosts");
+      }
+    }
+    String root = remoteDirectory == null || remoteDirectory.isBlank() ? DEFAULT_REMOTE_DIRECTORY : remoteDirectory.trim();
+    while (root.length() > 1 && root.endsWith("/")) {
+      root = root.substring(0, root.length() - 1);
+    }
+    if (!root.startsWith("/") || root.equals("/") || root.contains("/../") || root.endsWith("/..") || root.contains("\n")) {
+      throw new ConfigException(
+          "remoteDirectory",
+          "is '" + root + "'",
+          "give an absolute directory of the hosts other than /, e.g. <remoteDirectory>/var/tmp/cluster</remoteDirectory>");
+    }
+    if (sshConfig != null && !Files.isRegularFile(sshConfig)) {
+      throw new ConfigException(
+          "sshConfig", "is " + sshConfig + ", which is not a file", "give the path of an ssh_config file, or leave it out to use yours");
+    }
+    return new SshSettings(root + "/" + checkoutKey(clusterDirectory), sshConfig, acceptNewHostKeys);
+  }
+
+  /**
+   * A name for the cluster directory of this checkout on this machine, so that two checkouts (or
+   * two build machines) sharing a host never share a remote directory: 16 hex digits of the SHA-256
+   * of this machine's name and the cluster directory's absolute path.
+   */
+  static String checkoutKey(Path clusterDirectory) {
+    String machine = System.getenv().getOrDefault("HOSTNAME", "");
+    try {
+      machine = Files.readString(Paths.get("/proc/sys/kernel/hostname")).trim(); // no name lookup
+    } catch (java.io.IOException | RuntimeException e) {
+      // Elsewhere: the variable, if set.
+    }
+    try {
+      byte[] hash =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest((machine + "\n" + clusterDirectory.toAbsolutePath().normalize()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      StringBuilder sb = new StringBuilder("c-");
+      for (int i = 0; i < 8; i++) {
+        sb.append(String.format("%02x", hash[i]));
+      }
+      return sb.toString();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The {@code java} program for a {@code mainClass} node; its JVM arguments go to {@code command}. */
@@ -649,6 +769,7 @@ public final class ClusterConfigBuilder {
       values.put(name, name.startsWith("node.port") || name.equals("node.index") ? "1" : "x");
     }
     values.put("cluster.hosts", "127.0.0.1:1");
+    values.put(Placeholders.NODE_HOST, "127.0.0.1");
     values.put(Placeholders.NODE_NUMBER, "1");
     values.put(Placeholders.CLUSTER_SIZE, "1");
     for (String port : portNames) {

@@ -63,6 +63,12 @@ public final class Placeholders {
    */
   public static final String CLUSTER_ID = "cluster.id";
 
+  /**
+   * {@code @{node.host}} (0.3): the address the node binds and advertises; its host's address for a
+   * node on another host, {@code 127.0.0.1} for a local node.
+   */
+  public static final String NODE_HOST = "node.host";
+
   /** The values of the current node. */
   private final Map<String, String> values;
 
@@ -87,6 +93,7 @@ public final class Placeholders {
       names.add(CLUSTER_HOSTS_PREFIX + port);
     }
     names.add(CLUSTER_ID);
+    names.add(NODE_HOST);
     return names;
   }
 

@@ -191,12 +191,18 @@ public final class ControlServer implements ControlEndpoint {
     }
   }
 
-  /** {"name":"n_1","index":1,"pid":4242,"ports":{"http":4001},"state":"RUNNING","tests":{"kill":1}} */
+  /**
+   * {"name":"n_1","index":1,"pid":4242,"host":"127.0.0.1","sshHost":"","ports":{"http":4001},
+   * "state":"RUNNING","tests":{"kill":1}}: {@code host} is the node's address, {@code sshHost} the
+   * host it runs on as {@code <sshHosts>} names it (empty for the build machine).
+   */
   String json(Node node) {
     StringBuilder sb = new StringBuilder("{");
     sb.append("\"name\":").append(quote(node.name()));
     sb.append(",\"index\":").append(node.index());
     sb.append(",\"pid\":").append(node.pid());
+    sb.append(",\"host\":").append(quote(node.place().address()));
+    sb.append(",\"sshHost\":").append(quote(node.place().sshHost()));
     sb.append(",\"ports\":{");
     boolean first = true;
     for (Map.Entry<String, Integer> port : node.ports().entrySet()) {

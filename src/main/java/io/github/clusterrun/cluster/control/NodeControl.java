@@ -2,7 +2,8 @@ package io.github.clusterrun.cluster.control;
 
 import io.github.clusterrun.cluster.ClusterException;
 import io.github.clusterrun.cluster.ClusterLog;
-import io.github.clusterrun.cluster.family.FamilyStopper;
+import io.github.clusterrun.cluster.engine.Engine;
+import io.github.clusterrun.cluster.engine.Engines;
 import io.github.clusterrun.cluster.family.NodeStop;
 import io.github.clusterrun.cluster.family.StopReport;
 import io.github.clusterrun.cluster.model.Cluster;
@@ -19,7 +20,7 @@ import java.util.Set;
  * kill (frozen then SIGKILL, confirmed), pause (SIGSTOP to the family), resume (SIGCONT), start
  * (the recorded command, ports, directories, environment and mark; returns when ready) and restart.
  * Each works on the whole family of the node with the same code as the cluster's stop ({@link
- * FamilyStopper} over a cluster of that node alone), records the node's new state, its new pid and
+ * io.github.clusterrun.cluster.engine.Engine} of its place, over a cluster of that node alone), records the node's new state, its new pid and
  * what the tests did in the state file, and prints one line to the build log. Actions on one
  * cluster run one at a time, never during its stop.
  */
@@ -104,7 +105,7 @@ public final class NodeControl {
           break;
         case RESUME:
           require(node, EnumSet.of(NodeState.PAUSED), "resume");
-          int resumed = family(name).resume();
+          int resumed = engine(name).resume(cluster.only(name));
           cluster.state(name, NodeState.RUNNING);
           log.info("The tests resumed " + name + " (pid " + node.pid() + ", " + processes(resumed) + ")");
           break;
@@ -150,28 +151,30 @@ public final class NodeControl {
   /** Pauses the node's family; where that fails, lets what was stopped run again and says why. */
   private int pauseFamily(String name) throws ClusterException {
     try {
-      return family(name).pause();
+      return engine(name).pause(cluster.only(name));
     } catch (ClusterException e) {
-      family(name).resume(); // not left half frozen
+      engine(name).resume(cluster.only(name)); // not left half frozen
       throw new ClusterException(name + " was not paused (and runs on): " + e.getMessage(), e);
     }
   }
 
-  private FamilyStopper family(String name) {
-    return new FamilyStopper(cluster.only(name), platform, log);
+  /** The engine of the node's place, which pauses, resumes, stops and kills its family. */
+  private Engine engine(String name) throws ClusterException {
+    return Engines.of(cluster, platform, log).of(cluster.node(name).orElseThrow().place());
   }
 
   /** Stops (or kills) the node's whole family and records it stopped by the tests. */
   private NodeStop stop(Node node, boolean graceful) throws ClusterException {
     if (node.state() == NodeState.PAUSED) {
-      family(node.name()).resume(); // a stopped process would not see SIGTERM
+      engine(node.name()).resume(cluster.only(node.name())); // a stopped process would not see SIGTERM
     }
     return stopFamily(node, graceful);
   }
 
   private NodeStop stopFamily(Node node, boolean graceful) throws ClusterException {
-    FamilyStopper stopper = family(node.name());
-    StopReport report = graceful ? stopper.stop() : stopper.kill();
+    Engine engine = engine(node.name());
+    Cluster only = cluster.only(node.name());
+    StopReport report = graceful ? engine.stop(only, null) : engine.kill(only);
     if (!report.confirmed()) {
       throw new ClusterException(
           "Processes of " + node.name() + " are still alive after SIGKILL: " + String.join("; ", report.survivors()));

@@ -24,6 +24,11 @@ public final class NodeStop {
   private final Duration took;
   private final int familySize;
 
+  /** How node {@code name} (root {@code pid}) stopped; {@code exitCode} null where unknown. */
+  public static NodeStop of(String name, long pid, How how, Integer exitCode, Duration took, int familySize) {
+    return new NodeStop(name, pid, how, exitCode, took, familySize);
+  }
+
   NodeStop(String name, long pid, How how, Integer exitCode, Duration took, int familySize) {
     this.name = name;
     this.pid = pid;

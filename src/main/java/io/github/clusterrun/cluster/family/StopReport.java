@@ -14,6 +14,11 @@ public final class StopReport {
     this.survivors = Collections.unmodifiableList(new ArrayList<>(survivors));
   }
 
+  /** The report of {@code nodes} stopped, with the processes that {@code survived} ("pid command (node)"). */
+  public static StopReport of(List<NodeStop> nodes, List<String> survived) {
+    return new StopReport(nodes, survived);
+  }
+
   /** The report of a cluster with nothing left to stop. */
   public static StopReport nothingRunning() {
     return new StopReport(List.of(), List.of());

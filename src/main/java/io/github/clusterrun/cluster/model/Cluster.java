@@ -65,6 +65,18 @@ public final class Cluster {
     this.nodes = new ArrayList<>(nodes);
   }
 
+  private SshSettings ssh;
+
+  /** How the cluster reaches its nodes on other hosts; empty when every node is local. */
+  public synchronized Optional<SshSettings> ssh() {
+    return Optional.ofNullable(ssh);
+  }
+
+  /** Records how the cluster reaches its nodes on other hosts. */
+  public synchronized void ssh(SshSettings settings) {
+    this.ssh = settings;
+  }
+
   /**
    * Whether processes of the cluster's own family (what {@code afterStart} commands left running)
    * may exist: true unless the cluster is known to have no {@code afterStart} command.
@@ -127,20 +139,28 @@ public final class Cluster {
    * The record changes to {@link NodeState#EXITED} when the process exits unasked.
    */
   public boolean launched(String name, Process process) {
-    // Read before taking the lock: nodes are launched from several threads at once.
-    Instant start = process.toHandle().info().startInstant().orElse(null);
-    return launched(name, process, start);
+    return launched(name, process, process.pid());
   }
 
-  private synchronized boolean launched(String name, Process process, Instant start) {
+  /**
+   * As {@link #launched(String, Process)}, for a node whose pid where it runs is {@code pid}: a node
+   * on another host is watched through the local process of its SSH channel, which ends with it.
+   */
+  public boolean launched(String name, Process process, long pid) {
+    // Read before taking the lock: nodes are launched from several threads at once.
+    Instant start = pid == process.pid() ? process.toHandle().info().startInstant().orElse(null) : null;
+    return launched(name, process, pid, start);
+  }
+
+  private synchronized boolean launched(String name, Process process, long pid, Instant start) {
     if (stopped()) {
       return false;
     }
-    replace(name, node(name).orElseThrow().launched(process.pid(), start));
+    replace(name, node(name).orElseThrow().launched(pid, start));
     processes.put(name, process);
     // Async: the tests' actions hold this cluster's lock while they wait for a relaunched node, and
     // the reaper thread that runs this callback runs the readiness waiter's exit callback next.
-    process.onExit().thenRunAsync(() -> exited(name, process.pid()));
+    process.onExit().thenRunAsync(() -> exited(name, pid));
     return true;
   }
 
@@ -173,18 +193,26 @@ public final class Cluster {
     StateFile.write(this);
   }
 
-  /** {@code 127.0.0.1:<first port>} of every node, comma-separated, in index order. */
+  /** {@code <node.host>:<first port>} of every node, comma-separated, in index order. */
   public synchronized String hosts() {
+    List<String> addresses = new ArrayList<>();
     List<Map<String, Integer>> ports = new ArrayList<>();
-    nodes.forEach(n -> ports.add(n.ports()));
-    return hosts(ports);
+    nodes.forEach(n -> {
+      addresses.add(n.place().address());
+      ports.add(n.ports());
+    });
+    return hosts(addresses, ports);
   }
 
-  /** {@code 127.0.0.1:<first port>} of each node's ports, comma-separated, in the given order. */
-  public static String hosts(List<Map<String, Integer>> portsOfNodes) {
+  /**
+   * {@code <address>:<first port>} of each node, comma-separated, in the given order: {@code
+   * addresses} and {@code portsOfNodes} hold one entry per node.
+   */
+  public static String hosts(List<String> addresses, List<Map<String, Integer>> portsOfNodes) {
     StringBuilder sb = new StringBuilder();
-    for (Map<String, Integer> ports : portsOfNodes) {
-      sb.append(sb.length() == 0 ? "" : ",").append("127.0.0.1:").append(ports.values().iterator().next());
+    for (int i = 0; i < portsOfNodes.size(); i++) {
+      sb.append(sb.length() == 0 ? "" : ",")
+          .append(HostAddress.withPort(addresses.get(i), portsOfNodes.get(i).values().iterator().next()));
     }
     return sb.toString();
   }
@@ -256,13 +284,46 @@ public final class Cluster {
    */
   public synchronized Cluster only(String name) {
     Node node = node(name).orElseThrow();
-    Cluster view = new Cluster(layout, id, started, stopTimeout, stopInput, List.of(node));
-    view.view = true;
-    Process process = processes.get(name);
-    if (process != null) {
-      view.processes.put(name, process);
+    return view(List.of(node), false);
+  }
+
+  /**
+   * A cluster of the nodes that run at {@code place}, with their processes; the local one also holds
+   * the cluster's own family (what {@code afterStart} commands left, which run on the build machine).
+   */
+  public synchronized Cluster at(Place place) {
+    List<Node> here = new ArrayList<>();
+    for (Node node : nodes) {
+      if (node.place().sshHost().equals(place.sshHost())) {
+        here.add(node);
+      }
+    }
+    return view(here, place.isLocal());
+  }
+
+  private Cluster view(List<Node> some, boolean withOwnFamily) {
+    Cluster view = new Cluster(layout, id, started, stopTimeout, stopInput, stopOrder, some);
+    view.view = !withOwnFamily;
+    view.mayHaveOwnFamily = mayHaveOwnFamily;
+    view.ssh = ssh;
+    for (Node node : some) {
+      Process process = processes.get(node.name());
+      if (process != null) {
+        view.processes.put(node.name(), process);
+      }
     }
     return view;
+  }
+
+  /** The places of the nodes, each once, in index order. */
+  public synchronized List<Place> places() {
+    List<Place> places = new ArrayList<>();
+    for (Node node : nodes) {
+      if (places.stream().noneMatch(p -> p.sshHost().equals(node.place().sshHost()))) {
+        places.add(node.place());
+      }
+    }
+    return places;
   }
 
   // --- end of issue 12's block

@@ -28,6 +28,7 @@ public final class Node {
   private final long pid;
   private final Instant startInstant;
   private final NodeState state;
+  private final Place place;
 
   /** Every field, as the state file records it ({@link StateFile}); the factories below name the cases. */
   Node(
@@ -41,7 +42,8 @@ public final class Node {
       Path containmentGroup,
       long pid,
       Instant startInstant,
-      NodeState state) {
+      NodeState state,
+      Place place) {
     this.name = Objects.requireNonNull(name, "name");
     this.index = index;
     this.mark = Objects.requireNonNull(mark, "mark");
@@ -53,6 +55,7 @@ public final class Node {
     this.pid = pid;
     this.startInstant = startInstant;
     this.state = Objects.requireNonNull(state, "state");
+    this.place = Objects.requireNonNull(place, "place");
   }
 
   /** A node about to be launched: no pid yet. */
@@ -62,10 +65,11 @@ public final class Node {
       Map<String, Integer> ports,
       List<String> command,
       Map<String, String> environment,
-      Path workingDirectory) {
+      Path workingDirectory,
+      Place place) {
     return new Node(
         ClusterLayout.nodeName(index), index, mark, ports, command, environment, workingDirectory, null, 0,
-        null, NodeState.PLANNED);
+        null, NodeState.PLANNED, place);
   }
 
   /**
@@ -73,27 +77,33 @@ public final class Node {
    * and stopped by that mark alone.
    */
   public static Node found(int index, String mark) {
+    return found(index, mark, Place.LOCAL);
+  }
+
+  /** As {@link #found(int, String)}, for a node whose processes run at {@code place}. */
+  public static Node found(int index, String mark, Place place) {
     String name = mark.substring(mark.lastIndexOf('/') + 1);
-    return new Node(name, index, mark, Map.of(), List.of(), Map.of(), null, null, 0, null, NodeState.PLANNED);
+    return new Node(
+        name, index, mark, Map.of(), List.of(), Map.of(), null, null, 0, null, NodeState.PLANNED, place);
   }
 
   /** This node, launched as {@code pid}. */
   public Node launched(long newPid, Instant started) {
     return new Node(
         name, index, mark, ports, command, environment, workingDirectory, containmentGroup, newPid, started,
-        NodeState.RUNNING);
+        NodeState.RUNNING, place);
   }
 
   public Node withState(NodeState newState) {
     return new Node(
         name, index, mark, ports, command, environment, workingDirectory, containmentGroup, pid, startInstant,
-        newState);
+        newState, place);
   }
 
   /** This node, contained in {@code group} (a {@code Containment} group, e.g. a cgroup). */
   public Node containedIn(Path group) {
     return new Node(
-        name, index, mark, ports, command, environment, workingDirectory, group, pid, startInstant, state);
+        name, index, mark, ports, command, environment, workingDirectory, group, pid, startInstant, state, place);
   }
 
   /** {@code n_0}, {@code n_1}, … */
@@ -156,6 +166,11 @@ public final class Node {
     return state;
   }
 
+  /** Where the node runs: its pid, working directory and files are there. */
+  public Place place() {
+    return place;
+  }
+
   /** "http=4001 admin=4002", for the build log. */
   public String describePorts() {
     StringBuilder sb = new StringBuilder();
@@ -189,7 +204,8 @@ public final class Node {
         && Objects.equals(workingDirectory, n.workingDirectory)
         && Objects.equals(containmentGroup, n.containmentGroup)
         && Objects.equals(startInstant, n.startInstant)
-        && state == n.state;
+        && state == n.state
+        && place.equals(n.place);
   }
 
   @Override

@@ -71,6 +71,11 @@ public final class StateFile {
         p.setProperty(key + "workingDirectory", node.workingDirectory().toString());
       }
       node.containmentGroup().ifPresent(g -> p.setProperty(key + "containmentGroup", g.toString()));
+      // 0.3: where the node runs (absent: on the build machine, at 127.0.0.1).
+      if (!node.place().isLocal()) {
+        p.setProperty(key + "sshHost", node.place().sshHost());
+      }
+      p.setProperty(key + "address", node.place().address());
       // Issue 12: what the tests did to the node through the control endpoint.
       TestActions actions = cluster.testActions(node.name());
       for (TestActions.Action action : TestActions.Action.values()) {
@@ -79,6 +84,12 @@ public final class StateFile {
         }
       }
     }
+    // 0.3: how the hosts of remote nodes are reached.
+    cluster.ssh().ifPresent(ssh -> {
+      p.setProperty("ssh.remoteDirectory", ssh.remoteDirectory());
+      ssh.sshConfig().ifPresent(f -> p.setProperty("ssh.config", f.toString()));
+      p.setProperty("ssh.acceptNewHostKeys", Boolean.toString(ssh.acceptNewHostKeys()));
+    });
     // Issue 12: where the control endpoint listens (its token is only in cluster.properties).
     cluster.control().ifPresent(c -> p.setProperty("control.url", c.url()));
     Path dir = cluster.directory();
@@ -144,6 +155,15 @@ public final class StateFile {
               p.getProperty("stopInput"),
               stopOrder(p.getProperty("stopOrder")),
               nodes);
+      String remoteDirectory = p.getProperty("ssh.remoteDirectory");
+      if (remoteDirectory != null) {
+        String config = p.getProperty("ssh.config");
+        cluster.ssh(
+            new SshSettings(
+                remoteDirectory,
+                config == null ? null : Paths.get(config),
+                Boolean.parseBoolean(p.getProperty("ssh.acceptNewHostKeys"))));
+      }
       if ("none".equals(p.getProperty("afterStart"))) {
         cluster.hasNoAfterStartCommands();
       }
@@ -177,6 +197,9 @@ public final class StateFile {
     String start = p.getProperty(key + "startInstant");
     String workDir = p.getProperty(key + "workingDirectory");
     String group = p.getProperty(key + "containmentGroup");
+    String sshHost = p.getProperty(key + "sshHost");
+    String address = p.getProperty(key + "address", Place.LOCAL.address());
+    Place place = sshHost == null ? Place.local(address) : Place.ssh(sshHost, address);
     return new Node(
         require(p, key + "name"),
         Integer.parseInt(require(p, key + "index")),
@@ -188,7 +211,8 @@ public final class StateFile {
         group == null ? null : Paths.get(group),
         Long.parseLong(require(p, key + "pid")),
         start == null ? null : Instant.parse(start),
-        NodeState.valueOf(require(p, key + "state")));
+        NodeState.valueOf(require(p, key + "state")),
+        place);
   }
 
   private static TestActions readTestActions(Properties p, String key) {

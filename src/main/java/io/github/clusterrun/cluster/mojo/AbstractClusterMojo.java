@@ -2,6 +2,8 @@ package io.github.clusterrun.cluster.mojo;
 
 import io.github.clusterrun.cluster.ClusterException;
 import io.github.clusterrun.cluster.ClusterLog;
+import io.github.clusterrun.cluster.engine.ssh.SshLogins;
+import io.github.clusterrun.cluster.engine.ssh.SshOptions;
 import io.github.clusterrun.cluster.config.ConfigException;
 import io.github.clusterrun.cluster.config.StopConfig;
 import io.github.clusterrun.cluster.guard.ExitGuard;
@@ -9,6 +11,9 @@ import io.github.clusterrun.cluster.platform.Platform;
 import io.github.clusterrun.cluster.stop.ConfirmedStop;
 import java.io.File;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.maven.plugin.AbstractMojo;
@@ -16,6 +21,8 @@ import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
+import org.apache.maven.settings.Server;
+import org.apache.maven.settings.Settings;
 
 /**
  * What every goal shares: the cluster directory, the skip switches, and the one place where the
@@ -139,6 +146,10 @@ abstract class AbstractClusterMojo extends AbstractMojo {
   @Parameter(defaultValue = "${project}", readonly = true, required = true)
   MavenProject project;
 
+  /** Maven's settings: a {@code <server>} whose id is an SSH host gives its credentials (0.3). */
+  @Parameter(defaultValue = "${settings}", readonly = true)
+  Settings settings;
+
   @Override
   public final void execute() throws MojoExecutionException, MojoFailureException {
     String why = skipReason();
@@ -146,6 +157,7 @@ abstract class AbstractClusterMojo extends AbstractMojo {
       getLog().info("Skipping the cluster: " + why + (why.startsWith("packaging") ? "." : " is set."));
       return;
     }
+    SshLogins.use(sshServers());
     try {
       run(new MavenClusterLog(getLog()));
     } catch (ConfigException e) {
@@ -182,6 +194,27 @@ abstract class AbstractClusterMojo extends AbstractMojo {
   }
 
   abstract void run(ClusterLog log) throws ClusterException;
+
+  /**
+   * The credentials of {@code settings.xml}'s servers, by id, for hosts named so in {@code
+   * <sshHosts>}: user name, private key and its passphrase; a server's password is never used.
+   */
+  private Map<String, SshOptions.Credentials> sshServers() {
+    Map<String, SshOptions.Credentials> servers = new HashMap<>();
+    if (settings != null) {
+      for (Server server : settings.getServers()) {
+        if (server.getId() != null && (server.getUsername() != null || server.getPrivateKey() != null)) {
+          servers.put(
+              server.getId(),
+              new SshOptions.Credentials(
+                  server.getUsername(),
+                  server.getPrivateKey() == null ? null : Paths.get(server.getPrivateKey()),
+                  server.getPassphrase()));
+        }
+      }
+    }
+    return servers;
+  }
 
   /** The exit guard of this JVM: the one registry of the clusters it runs. */
   ExitGuard guard() {

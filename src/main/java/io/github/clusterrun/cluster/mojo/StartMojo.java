@@ -15,6 +15,7 @@ import io.github.clusterrun.cluster.start.ExternalCluster;
 import io.github.clusterrun.cluster.start.AttachedCluster;
 import java.time.Duration;
 import java.util.HashMap;
+import java.io.File;
 import java.util.List;
 import java.util.Map;
 import org.apache.maven.artifact.DependencyResolutionRequiredException;
@@ -161,6 +162,47 @@ public class StartMojo extends AbstractClusterMojo {
    */
   @Parameter(property = "cluster.propertyPrefix", defaultValue = "cluster")
   String propertyPrefix;
+
+  // ---- Nodes on other hosts (0.3) ----
+
+  /**
+   * Hosts the nodes run on, over SSH: node <i>i</i> on host <i>i</i> mod H. Each is {@code
+   * [user@]host[:port]} or a Host of the user's SSH configuration; credentials come from the user's
+   * SSH configuration, keys, agent and {@code known_hosts}, or from a {@code settings.xml} {@code
+   * <server>} whose id is the host (user name, private key, passphrase). Absent: every node runs on
+   * the build machine. {@code -Dcluster.sshHosts=h1,h2,h3}.
+   *
+   * @since 0.3.0
+   */
+  @Parameter(property = "cluster.sshHosts")
+  List<String> sshHosts;
+
+  /**
+   * Where the node directories live on each host; the plugin adds a directory of its own per
+   * cluster directory of the build machine ({@code c-<16 hex digits>}), so that two checkouts never
+   * share one.
+   *
+   * @since 0.3.0
+   */
+  @Parameter(property = "cluster.remoteDirectory", defaultValue = "/tmp/cluster-maven-plugin")
+  String remoteDirectory;
+
+  /**
+   * An SSH configuration file ({@code ssh -F}) to use instead of {@code ~/.ssh/config}.
+   *
+   * @since 0.3.0
+   */
+  @Parameter(property = "cluster.sshConfig")
+  File sshConfig;
+
+  /**
+   * Trust a host whose key is not in {@code known_hosts} yet on first use, and record it there
+   * (OpenSSH's {@code StrictHostKeyChecking=accept-new}); by default such a host is an error.
+   *
+   * @since 0.3.0
+   */
+  @Parameter(property = "cluster.acceptNewHostKeys", defaultValue = "false")
+  boolean acceptNewHostKeys;
 
   // ---- <files> (0.2) ----
 
@@ -369,6 +411,10 @@ public class StartMojo extends AbstractClusterMojo {
         .keepWhen(keepWhen)
         .basePort(basePort)
         .propertyPrefix(propertyPrefix)
+        .sshHosts(sshHosts)
+        .remoteDirectory(remoteDirectory)
+        .sshConfig(sshConfig == null ? null : sshConfig.toPath())
+        .acceptNewHostKeys(acceptNewHostKeys)
         .build();
   }
 

@@ -8,6 +8,8 @@ import io.github.clusterrun.cluster.config.ClusterConfig;
 import io.github.clusterrun.cluster.config.HostPort;
 import io.github.clusterrun.cluster.config.Placeholders;
 import io.github.clusterrun.cluster.config.Readiness;
+import io.github.clusterrun.cluster.engine.Engine;
+import io.github.clusterrun.cluster.engine.Engines;
 import io.github.clusterrun.cluster.control.ControlServer;
 import io.github.clusterrun.cluster.control.NodeControl;
 import io.github.clusterrun.cluster.evidence.LogTail;
@@ -18,6 +20,7 @@ import io.github.clusterrun.cluster.guard.Lifeline;
 import io.github.clusterrun.cluster.model.Cluster;
 import io.github.clusterrun.cluster.model.ClusterLayout;
 import io.github.clusterrun.cluster.model.Node;
+import io.github.clusterrun.cluster.model.Place;
 import io.github.clusterrun.cluster.outcome.FailsafeSummaries;
 import io.github.clusterrun.cluster.platform.Containment;
 import io.github.clusterrun.cluster.platform.Platform;
@@ -82,24 +85,37 @@ public final class ClusterStarter {
     confirmedStop.reapEvenIfDamaged(dir, log);
     Instant started = Instant.now();
     String clusterId = newClusterId();
-    List<Map<String, Integer>> ports;
+    // Nodes on other hosts (0.3): every host reached, checked and tied to this build, in parallel,
+    // before anything is written or started; a host that fails fails the build here.
+    Engines engines = Engines.forNewCluster(clusterId, config, platform, log);
+    Placement placement;
     try {
       SafeDelete.deleteTree(dir);
-      ports = allocatePorts();
+      placement = place(layout, engines);
       for (int i = 0; i < config.nodes(); i++) {
         layout.create(ClusterLayout.nodeName(i));
       }
     } catch (IOException e) {
+      engines.close();
       throw new ClusterException("Cannot prepare the cluster directory " + dir + ": " + e, e);
+    } catch (ClusterException e) {
+      engines.close();
+      throw e;
     }
-    // <files>: written into each node's directory before anything of the node runs.
+    List<Map<String, Integer>> ports = placement.ports();
+    // <files>: written into each node's directory before anything of the node runs (staged here
+    // for a node on another host, then copied there with its directory).
     for (int i = 0; i < config.nodes(); i++) {
-      NodeFiles.write(config.files(), layout, clusterId, i, ports);
+      try {
+        NodeFiles.write(config.files(), placement, clusterId, i);
+      } catch (ClusterException e) {
+        engines.close();
+        throw e;
+      }
     }
-    String hosts = Cluster.hosts(ports);
     List<Node> planned = new ArrayList<>();
     for (int i = 0; i < config.nodes(); i++) {
-      planned.add(NodeLauncher.plan(config, layout, clusterId, i, ports));
+      planned.add(NodePlan.plan(config, placement, clusterId, i));
     }
     planned = contained(clusterId, planned);
     // The lifeline is forked on a thread of its own while the state is written: both must be done
@@ -118,6 +134,8 @@ public final class ClusterStarter {
     if (config.afterStart().isEmpty()) {
       cluster.hasNoAfterStartCommands(); // its stop need not look for what they left
     }
+    cluster.ssh(config.ssh());
+    engines.register(cluster);
     try {
       cluster.write();
     } catch (ClusterException e) {
@@ -130,11 +148,16 @@ public final class ClusterStarter {
     }
     Lifeline lifeline = started(starting, dir);
     guard.guard(cluster, lifeline, confirmedStop);
-    runBeforeStart(cluster, planned, ports, hosts);
+    try {
+      engines.prepare(planned, dir);
+    } catch (IOException e) {
+      throw failStart(cluster, planned.get(0), "its directory could not be made on its host: " + e.getMessage());
+    }
+    runBeforeStart(cluster, planned, placement, engines);
 
     Map<String, List<Probe>> probes = new LinkedHashMap<>();
     for (Node node : planned) {
-      probes.put(node.name(), probes(layout, clusterId, node, ports));
+      probes.put(node.name(), probes(placement, clusterId, node));
     }
     ReadinessWaiter.Listener ready =
         (name, took) -> {
@@ -144,14 +167,13 @@ public final class ClusterStarter {
                   "%s ready in %d ms (pid %d, %s)",
                   name, took.toMillis(), node.pid(), node.describePorts()));
         };
-    NodeLauncher launcher = new NodeLauncher(platform);
     // Issue 12: the control endpoint the tests use to break the cluster, exported with the rest;
     // started on a thread of its own before the launch (a JVM's first HTTP server takes a while),
     // used once the nodes are ready.
     FutureTask<ControlServer> control = startControl(cluster);
     // Every node is watched from the moment it is launched, while the next ones are launched.
     try (ReadinessWaiter waiter = new ReadinessWaiter(config.readiness().timeout(), ready)) {
-      launchAll(cluster, planned, launcher, waiter, probes);
+      launchAll(cluster, planned, engines, waiter, probes);
       // While the nodes get ready: the classes the exit hook needs, and what stop needs warm (the
       // XML parser, the scan).
       guard.preloadInBackground(
@@ -188,7 +210,7 @@ public final class ClusterStarter {
     } catch (IOException e) {
       throw failStart(cluster, planned.get(0), "cluster.properties could not be written: " + e);
     }
-    runAfterStart(cluster, planned, ports, hosts);
+    runAfterStart(cluster, planned, placement);
     return cluster;
   }
 
@@ -220,7 +242,7 @@ public final class ClusterStarter {
   private void launchAll(
       Cluster cluster,
       List<Node> planned,
-      NodeLauncher launcher,
+      Engines engines,
       ReadinessWaiter waiter,
       Map<String, List<Probe>> probes)
       throws ClusterException {
@@ -231,7 +253,7 @@ public final class ClusterStarter {
         () -> {
           for (int i = next.getAndIncrement(); i < planned.size() && failure.get() == null; i = next.getAndIncrement()) {
             Node node = planned.get(i);
-            String why = launch(cluster, node, launcher, waiter, probes.get(node.name()));
+            String why = launch(cluster, node, engines.of(node.place()), waiter, probes.get(node.name()));
             if (why != null) {
               failure.compareAndSet(null, Map.entry(node, why));
             }
@@ -267,17 +289,18 @@ public final class ClusterStarter {
 
   /** Launches one node and watches it; returns why it could not be, or null. */
   private static String launch(
-      Cluster cluster, Node node, NodeLauncher launcher, ReadinessWaiter waiter, List<Probe> probes) {
+      Cluster cluster, Node node, Engine engine, ReadinessWaiter waiter, List<Probe> probes) {
     Process process;
     long launched = System.nanoTime(); // "ready in" counts from here, not from the watch
     try {
-      process = launcher.launch(node, cluster.layout().consoleLog(node.name()));
+      Engine.Launched started = engine.launch(node, cluster.layout().consoleLog(node.name()));
+      process = started.process();
+      if (!cluster.launched(node.name(), process, started.pid())) {
+        process.destroyForcibly();
+        return "was not launched: the build is exiting";
+      }
     } catch (IOException e) {
       return "could not be launched: " + e.getMessage();
-    }
-    if (!cluster.launched(node.name(), process)) {
-      process.destroyForcibly();
-      return "was not launched: the build is exiting";
     }
     waiter.watch(new ReadinessWaiter.Target(node.name(), process, probes, launched));
     return null;
@@ -329,8 +352,7 @@ public final class ClusterStarter {
    * commands in order, with the node's environment (and mark), working directory and containment
    * group. The first failure cancels the others, then every family is stopped.
    */
-  private void runBeforeStart(
-      Cluster cluster, List<Node> planned, List<Map<String, Integer>> ports, String hosts)
+  private void runBeforeStart(Cluster cluster, List<Node> planned, Placement placement, Engines engines)
       throws ClusterException {
     List<ClusterCommand> commands = config.beforeStart();
     if (commands.isEmpty()) {
@@ -352,7 +374,8 @@ public final class ClusterStarter {
       runs.add(
           pool.submit(
               () -> {
-                Placeholders values = NodeValues.of(layout, cluster.id(), node.index(), ports);
+                Placeholders values = NodeValues.of(placement, cluster.id(), node.index());
+                Engine engine = engines.of(node.place());
                 long begin = System.nanoTime();
                 String last = null;
                 for (int i = 0; i < commands.size(); i++) {
@@ -365,10 +388,8 @@ public final class ClusterStarter {
                     runner.run(
                         command,
                         line,
-                        env,
-                        node.workingDirectory(),
                         output,
-                        node.containmentGroup(),
+                        () -> engine.start(node, line, env, output),
                         () -> failure.get() == null && !cluster.stopped());
                   } catch (CommandRunner.Failed e) {
                     String who = "beforeStart command " + (i + 1) + " of node " + node.name();
@@ -420,18 +441,17 @@ public final class ClusterStarter {
    * cluster's placeholders and the cluster's own mark ({@link FamilyMark#ofCluster}), so that what
    * they leave running is stopped with the nodes.
    */
-  private void runAfterStart(
-      Cluster cluster, List<Node> planned, List<Map<String, Integer>> ports, String hosts)
+  private void runAfterStart(Cluster cluster, List<Node> planned, Placement placement)
       throws ClusterException {
     List<ClusterCommand> commands = config.afterStart();
     if (commands.isEmpty()) {
       return;
     }
     ClusterLayout layout = cluster.layout();
-    Placeholders values = NodeValues.of(layout, cluster.id(), 0, ports).forCluster();
+    Placeholders values = NodeValues.of(placement, cluster.id(), 0).forCluster();
     Map<String, String> env = new LinkedHashMap<>();
     env.put("CLUSTER_DIR", layout.directory().toString());
-    env.put("CLUSTER_HOSTS", hosts);
+    env.put("CLUSTER_HOSTS", placement.hosts());
     CommandRunner runner = new CommandRunner(platform);
     for (int i = 0; i < commands.size(); i++) {
       ClusterCommand command = commands.get(i);
@@ -523,6 +543,18 @@ public final class ClusterStarter {
     return nodes;
   }
 
+  /** Where each node runs and its ports: on this machine, or node i on host i mod H. */
+  private Placement place(ClusterLayout layout, Engines engines) throws IOException, ClusterException {
+    if (config.sshHosts().isEmpty()) {
+      return Placement.local(layout, allocatePorts());
+    }
+    List<Place> places = new ArrayList<>();
+    for (int i = 0; i < config.nodes(); i++) {
+      places.add(engines.hostOf(i));
+    }
+    return new Placement(layout, config.ssh(), places, engines.ports(config.nodes(), config.ports(), config.basePort()));
+  }
+
   private List<Map<String, Integer>> allocatePorts() throws IOException, ClusterException {
     if (config.basePort() == null) {
       return PortAllocator.allocate(config.nodes(), config.ports(), platform.ephemeralRange());
@@ -532,13 +564,15 @@ public final class ClusterStarter {
     return PortAllocator.fixed(config.basePort(), config.nodes(), config.ports(), platform);
   }
 
-  List<Probe> probes(ClusterLayout layout, String clusterId, Node node, List<Map<String, Integer>> ports) {
+  List<Probe> probes(Placement placement, String clusterId, Node node) {
     Readiness readiness = config.readiness();
-    Placeholders values = NodeValues.of(layout, clusterId, node.index(), ports);
+    ClusterLayout layout = placement.layout(); // the console log is followed here for a remote node
+    Placeholders values = NodeValues.of(placement, clusterId, node.index());
     List<Probe> probes = new ArrayList<>();
     if (readiness.tcp() != null) {
-      // Checked when the configuration was built.
-      probes.add(new TcpProbe(HostPort.parse(values.resolve(readiness.tcp()), "127.0.0.1").orElseThrow()));
+      // Checked when the configuration was built; a bare port is the node's, at its address.
+      probes.add(
+          new TcpProbe(HostPort.parse(values.resolve(readiness.tcp()), node.place().address()).orElseThrow()));
     }
     if (readiness.log() != null) {
       probes.add(

@@ -56,6 +56,19 @@ final class CommandRunner {
       Optional<Path> group,
       BooleanSupplier stillWanted)
       throws Failed, InterruptedException {
+    run(command, commandLine, log, () -> start(commandLine, environment, workingDirectory, log, group), stillWanted);
+  }
+
+  /** How an attempt of a command is started: here, or where its node runs. */
+  interface Starter {
+    /** Starts one attempt; its output is appended to the command's log. */
+    Process start() throws IOException;
+  }
+
+  /** As above, each attempt started by {@code starter}. */
+  void run(
+      ClusterCommand command, List<String> commandLine, Path log, Starter starter, BooleanSupplier stillWanted)
+      throws Failed, InterruptedException {
     long timeout = command.timeout().toNanos();
     long deadline = System.nanoTime() + timeout;
     try {
@@ -76,7 +89,7 @@ final class CommandRunner {
       attempt++;
       Process process;
       try {
-        process = start(commandLine, environment, workingDirectory, log, group);
+        process = starter.start();
       } catch (IOException e) {
         throw new Failed("could not be started: " + e.getMessage());
       }

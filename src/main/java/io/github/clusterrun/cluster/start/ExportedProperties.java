@@ -35,11 +35,10 @@ public final class ExportedProperties {
     Map<String, String> p = new LinkedHashMap<>();
     p.put(prefix.key("hosts"), cluster.hosts());
     // <prefix>.hosts.NAME (0.2): 127.0.0.1:<port NAME> of every node, for every port name.
-    List<Map<String, Integer>> portsOfNodes = new ArrayList<>();
-    cluster.nodes().forEach(n -> portsOfNodes.add(n.ports()));
-    if (!portsOfNodes.isEmpty()) {
-      for (String name : portsOfNodes.get(0).keySet()) {
-        p.put(prefix.key("hosts." + name), NodeValues.hosts(portsOfNodes, name));
+    if (!cluster.nodes().isEmpty()) {
+      Placement placement = Placement.of(cluster);
+      for (String name : placement.ports(0).keySet()) {
+        p.put(prefix.key("hosts." + name), placement.hosts(name));
       }
     }
     p.put(prefix.key("dir"), cluster.directory().toString());
@@ -50,7 +49,8 @@ public final class ExportedProperties {
       for (Map.Entry<String, Integer> port : node.ports().entrySet()) {
         p.put(prefix.key(key + "port." + port.getKey()), port.getValue().toString());
       }
-      p.put(prefix.key(key + "dir"), cluster.layout().nodeDir(node.name()).toString());
+      p.put(prefix.key(key + "dir"), nodeDir(cluster, node));
+      p.put(prefix.key(key + "host"), node.place().address()); // 0.3
       p.put(prefix.key(key + "pid"), Long.toString(node.pid()));
     }
     // Issue 12: the control endpoint the tests use to stop, kill, pause, resume, start nodes.
@@ -59,6 +59,14 @@ public final class ExportedProperties {
       p.put(prefix.key(CONTROL_TOKEN), control.token());
     });
     return p;
+  }
+
+  /** The node's directory where it runs. */
+  private static String nodeDir(Cluster cluster, Node node) {
+    if (node.place().isLocal() || cluster.ssh().isEmpty()) {
+      return cluster.layout().nodeDir(node.name()).toString();
+    }
+    return cluster.ssh().get().nodeDirectory(node.name());
   }
 
   /**

@@ -34,12 +34,22 @@ public final class NodeFiles {
       int index,
       List<Map<String, Integer>> portsOfNodes)
       throws ClusterException {
+    write(files, Placement.local(layout, portsOfNodes), clusterId, index);
+  }
+
+  /**
+   * Writes {@code files} for node {@code index} of a cluster placed as {@code placement}, into the
+   * node's directory under the build machine's cluster directory (from where the engine of a node
+   * on another host copies it there), with the values of the node's place.
+   */
+  public static void write(List<FileTemplate> files, Placement placement, String clusterId, int index)
+      throws ClusterException {
     if (files.isEmpty()) {
       return;
     }
     String name = ClusterLayout.nodeName(index);
-    Path nodeDir = layout.nodeDir(name).toAbsolutePath().normalize();
-    Placeholders values = NodeValues.of(layout, clusterId, index, portsOfNodes);
+    Path nodeDir = placement.layout().nodeDir(name).toAbsolutePath().normalize();
+    Placeholders values = NodeValues.of(placement, clusterId, index);
     for (FileTemplate file : files) {
       String relative = values.resolve(file.path());
       Path target;

@@ -3,7 +3,8 @@ package io.github.clusterrun.cluster.start;
 import io.github.clusterrun.cluster.ClusterException;
 import io.github.clusterrun.cluster.control.NodeControl;
 import io.github.clusterrun.cluster.evidence.LogTail;
-import io.github.clusterrun.cluster.family.FamilyStopper;
+import io.github.clusterrun.cluster.engine.Engine;
+import io.github.clusterrun.cluster.engine.Engines;
 import io.github.clusterrun.cluster.model.Cluster;
 import io.github.clusterrun.cluster.model.Node;
 import io.github.clusterrun.cluster.model.NodeState;
@@ -44,13 +45,16 @@ final class NodeRestarter implements NodeControl.Starter {
     Path console = cluster.layout().consoleLog(name);
     long logSize = logSize(console);
     long launched = System.nanoTime();
+    Engine engine = Engines.of(cluster, platform, io.github.clusterrun.cluster.ClusterLog.SILENT).of(node.place());
     Process process;
+    Engine.Launched started;
     try {
-      process = new NodeLauncher(platform).launch(node, console);
+      started = engine.launch(node, console);
+      process = started.process();
     } catch (IOException e) {
       throw new ClusterException("Node " + name + " could not be launched again: " + e.getMessage(), e);
     }
-    if (!cluster.launched(name, process)) {
+    if (!cluster.launched(name, process, started.pid())) {
       process.destroyForcibly();
       throw new ClusterException("The cluster is stopped: " + name + " was not started again.");
     }
@@ -58,16 +62,14 @@ final class NodeRestarter implements NodeControl.Starter {
     try {
       starter.exportProperties(cluster); // the tests read the new pid there
     } catch (IOException e) {
-      new FamilyStopper(cluster.only(name), platform, io.github.clusterrun.cluster.ClusterLog.SILENT).kill();
+      engine.kill(cluster.only(name));
       cluster.state(name, NodeState.STOPPED_BY_TESTS);
       cluster.write();
       throw new ClusterException(
           "Node " + name + " was not started again: cluster.properties could not be written: " + e, e);
     }
     List<Probe> probes = new java.util.ArrayList<>();
-    List<java.util.Map<String, Integer>> ports = new java.util.ArrayList<>();
-    cluster.nodes().forEach(n -> ports.add(n.ports()));
-    for (Probe probe : starter.probes(cluster.layout(), cluster.id(), node, ports)) {
+    for (Probe probe : starter.probes(Placement.of(cluster), cluster.id(), node)) {
       // The ready line of the node's earlier life, in the same log, does not count.
       probes.add(probe instanceof LogProbe ? ((LogProbe) probe).from(logSize) : probe);
     }
@@ -77,7 +79,7 @@ final class NodeRestarter implements NodeControl.Starter {
           List.of(new ReadinessWaiter.Target(name, process, probes, launched)), timeout, (n, t) -> took[0] = t);
     } catch (ReadinessWaiter.NotReadyException e) {
       LogTail.Mark mark = LogTail.mark(console); // the evidence as it was when the start failed
-      new FamilyStopper(cluster.only(name), platform, io.github.clusterrun.cluster.ClusterLog.SILENT).kill();
+      engine.kill(cluster.only(name));
       cluster.state(name, NodeState.STOPPED_BY_TESTS);
       cluster.write();
       throw new ClusterException(

@@ -1,7 +1,6 @@
 package io.github.clusterrun.cluster.start;
 
 import io.github.clusterrun.cluster.config.Placeholders;
-import io.github.clusterrun.cluster.model.Cluster;
 import io.github.clusterrun.cluster.model.ClusterLayout;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,22 +15,25 @@ import java.util.Map;
 public final class NodeValues {
   private NodeValues() {}
 
-  /**
-   * The values for node {@code index} of cluster {@code clusterId} whose nodes have {@code
-   * portsOfNodes}, in index order.
-   */
+  /** The values for node {@code index} of a cluster whose nodes all run here, with {@code portsOfNodes}. */
   public static Placeholders of(
       ClusterLayout layout, String clusterId, int index, List<Map<String, Integer>> portsOfNodes) {
-    String hosts = Cluster.hosts(portsOfNodes);
+    return of(Placement.local(layout, portsOfNodes), clusterId, index);
+  }
+
+  /** The values for node {@code index} of cluster {@code clusterId} placed as {@code placement}. */
+  public static Placeholders of(Placement placement, String clusterId, int index) {
+    String hosts = placement.hosts();
     Map<String, String> hostsByName = new LinkedHashMap<>();
-    for (String name : portsOfNodes.get(0).keySet()) {
-      hostsByName.put(Placeholders.CLUSTER_HOSTS_PREFIX + name, hosts(portsOfNodes, name));
+    for (String name : placement.ports(0).keySet()) {
+      hostsByName.put(Placeholders.CLUSTER_HOSTS_PREFIX + name, placement.hosts(name));
     }
     List<Map<String, String>> nodes = new ArrayList<>();
-    for (int i = 0; i < portsOfNodes.size(); i++) {
-      Map<String, String> values = values(layout, i, portsOfNodes.get(i), hosts);
+    for (int i = 0; i < placement.size(); i++) {
+      Map<String, String> values = values(placement.layoutOf(i), i, placement.ports(i), hosts);
+      values.put(Placeholders.NODE_HOST, placement.place(i).address());
       values.put(Placeholders.NODE_NUMBER, Integer.toString(i + 1));
-      values.put(Placeholders.CLUSTER_SIZE, Integer.toString(portsOfNodes.size()));
+      values.put(Placeholders.CLUSTER_SIZE, Integer.toString(placement.size()));
       values.put(Placeholders.CLUSTER_ID, clusterId);
       values.putAll(hostsByName);
       nodes.add(values);
@@ -60,10 +62,6 @@ public final class NodeValues {
 
   /** {@code 127.0.0.1:<port NAME>} of every node, comma-separated, in index order. */
   public static String hosts(List<Map<String, Integer>> portsOfNodes, String portName) {
-    StringBuilder sb = new StringBuilder();
-    for (Map<String, Integer> ports : portsOfNodes) {
-      sb.append(sb.length() == 0 ? "" : ",").append("127.0.0.1:").append(ports.get(portName));
-    }
-    return sb.toString();
+    return Placement.local(new ClusterLayout(java.nio.file.Paths.get("/")), portsOfNodes).hosts(portName);
   }
 }

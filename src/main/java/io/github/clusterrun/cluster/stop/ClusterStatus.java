@@ -1,6 +1,9 @@
 package io.github.clusterrun.cluster.stop;
 
-import io.github.clusterrun.cluster.family.NodeRoot;
+import io.github.clusterrun.cluster.ClusterException;
+import io.github.clusterrun.cluster.ClusterLog;
+import io.github.clusterrun.cluster.engine.Engines;
+import io.github.clusterrun.cluster.model.Place;
 import io.github.clusterrun.cluster.model.Cluster;
 import io.github.clusterrun.cluster.model.Node;
 import io.github.clusterrun.cluster.model.StateException;
@@ -32,9 +35,26 @@ public final class ClusterStatus {
     Cluster cluster = recorded.get();
     int running = 0;
     List<String> nodeLines = new ArrayList<>();
+    java.util.Set<String> alive = new java.util.HashSet<>();
+    boolean kept = Engines.kept(cluster);
+    try {
+      Engines engines = Engines.of(cluster, platform, ClusterLog.SILENT);
+      for (Place place : cluster.places()) {
+        alive.addAll(engines.of(place).running(cluster.at(place)));
+      }
+    } catch (ClusterException e) {
+      lines.add("Cluster in " + shownAs + ": its hosts cannot be asked: " + e.getMessage());
+    } finally {
+      if (!kept) {
+        Engines.release(cluster); // the connections this status opened
+      }
+    }
     for (Node node : cluster.nodes()) {
       String ports = node.ports().isEmpty() ? "" : ", ports " + node.describePorts();
-      if (NodeRoot.of(node, cluster.process(node.name()), platform).isPresent()) {
+      if (!node.place().isLocal()) {
+        ports += ", on " + node.place().sshHost() + " (" + node.place().address() + ")";
+      }
+      if (alive.contains(node.name())) {
         running++;
         Duration up =
             node.startInstant() == null ? null : Duration.between(node.startInstant(), Instant.now());

@@ -12,6 +12,7 @@ import io.github.clusterrun.cluster.family.FamilyStopper;
 import io.github.clusterrun.cluster.family.NodeStop;
 import io.github.clusterrun.cluster.family.StopReport;
 import io.github.clusterrun.cluster.model.Cluster;
+import io.github.clusterrun.cluster.model.StateException;
 import io.github.clusterrun.cluster.model.ClusterLayout;
 import io.github.clusterrun.cluster.model.Node;
 import io.github.clusterrun.cluster.outcome.FailsafeSummaries;
@@ -89,6 +90,9 @@ public final class ClusterStopper {
             : null;
     CleanupDecision decision =
         CleanupDecision.decide(outcome, config.skipCleanup(), config.cleanup(), artefact);
+    // Nodes on other hosts (0.3): their directories there are deleted, or kept with their logs
+    // copied back here, by the same decision; then the hosts' connections end.
+    String remote = confirmedStop.remoteDirectories(cluster, decision.delete(), log);
     if (decision.delete()) {
       try {
         SafeDelete.deleteTree(dir);
@@ -99,20 +103,24 @@ public final class ClusterStopper {
         throw new ClusterException(
             "Every node is stopped, but " + dir + " could not be deleted: " + e, e);
       }
-      log.info("Deleted " + config.displayDirectory() + ": " + decision.reason() + testsDid.suffix());
+      log.info(
+          "Deleted " + config.displayDirectory() + (remote.isEmpty() ? "" : " and " + remote) + ": "
+              + decision.reason() + testsDid.suffix());
       return Result.DELETED;
     }
     cluster.write(); // what is kept says that its nodes are stopped
     log.info(
         "Kept "
             + config.displayDirectory()
+            + (remote.isEmpty() ? "" : " and " + remote)
             + ": "
             + decision.reason()
             + testsDid.suffix()
             + "; node logs in "
             + config.displayDirectory()
             + "/"
-            + ClusterLayout.logsPattern());
+            + ClusterLayout.logsPattern()
+            + (remote.isEmpty() ? "" : " (copied back from the hosts)"));
     return Result.KEPT;
   }
 
@@ -197,7 +205,19 @@ public final class ClusterStopper {
   /** The {@code clean} goal's work: stop what a recorded cluster left running, then delete it all. */
   public void clean() throws ClusterException {
     Path dir = config.clusterDirectory();
+    Optional<Cluster> recorded;
+    try {
+      recorded = confirmedStop.find(dir);
+    } catch (StateException e) {
+      recorded = Optional.empty(); // the reap below says so, and stops by marks
+    }
     confirmedStop.reapEvenIfDamaged(dir, log);
+    if (recorded.isPresent()) {
+      String remote = confirmedStop.remoteDirectories(recorded.get(), true, log);
+      if (!remote.isEmpty()) {
+        log.info("Deleted " + remote + ".");
+      }
+    }
     try {
       SafeDelete.deleteTree(dir);
     } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.github.clusterrun.cluster.stop;
 
 import io.github.clusterrun.cluster.ClusterException;
 import io.github.clusterrun.cluster.ClusterLog;
+import io.github.clusterrun.cluster.engine.Engines;
 import io.github.clusterrun.cluster.family.FamilyMark;
 import io.github.clusterrun.cluster.family.FamilyStopper;
 import io.github.clusterrun.cluster.family.NodeStop;
@@ -60,7 +61,11 @@ public final class ConfirmedStop implements ExitGuard.StopAction {
    */
   @Override
   public StopReport stop(Cluster cluster, ClusterLog log) throws StateException {
-    return stop(cluster, log, true);
+    StopReport report = stop(cluster, log, true);
+    if (report.confirmed()) {
+      Engines.release(cluster); // nodes on other hosts: their directories stay there
+    }
+    return report;
   }
 
   /**
@@ -83,15 +88,26 @@ public final class ConfirmedStop implements ExitGuard.StopAction {
       if (cluster.stopped()) {
         return StopReport.nothingRunning();
       }
+      Engines engines;
+      try {
+        engines = Engines.of(cluster, platform, log);
+      } catch (ClusterException e) {
+        // A host that cannot be reached: nothing there can be confirmed gone.
+        return StopReport.of(List.of(), List.of("none confirmed on the hosts: " + e.getMessage()));
+      }
       // Issue 12: a node the tests paused is resumed first, so that it can stop gracefully.
       for (Node node : cluster.nodes()) {
         if (node.state() == NodeState.PAUSED) {
-          new FamilyStopper(cluster.only(node.name()), platform, log).resume();
+          try {
+            engines.of(node.place()).resume(cluster.only(node.name()));
+          } catch (ClusterException e) {
+            log.warn(node.name() + " could not be resumed: " + e.getMessage());
+          }
           log.info(node.name() + " was paused by the tests: resumed so that it stops like the others");
         }
       }
-      FamilyStopper stopper = new FamilyStopper(cluster, platform, log);
-      StopReport report = listener == null ? stopper.stop() : stopper.stop(listener);
+      StopReport report = EveryPlace.stop(cluster, engines, listener);
+      FamilyStopper stopper = new FamilyStopper(cluster.at(io.github.clusterrun.cluster.model.Place.LOCAL), platform, log);
       if (report.confirmed()) {
         cluster.markStopped();
         // The lifeline, told that the kill is confirmed, removes the cluster's empty groups as it
@@ -106,6 +122,16 @@ public final class ConfirmedStop implements ExitGuard.StopAction {
       }
       return report;
     }
+  }
+
+  /**
+   * After the confirmed stop of {@code cluster}: the node directories on other hosts are deleted
+   * ({@code delete}), or kept there with every node's logs copied back under the cluster directory;
+   * then the hosts' connections end. Returns where they were ("/tmp/… on h1, h2"), or "" for a
+   * cluster of the build machine alone.
+   */
+  public String remoteDirectories(Cluster cluster, boolean delete, ClusterLog log) throws ClusterException {
+    return RemoteDirectories.finish(cluster, delete, platform, log);
   }
 
   /**

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * it, keeps writing into its data directory until killed, starts a child, starts a daemon that
  * detaches with {@code setsid}, stops on a line read from stdin.
  *
- * <p>Options (all optional): {@code --port=N --delay-ms=N --ready-line=TEXT --exit=CODE
+ * <p>Options (all optional): {@code --port=N --host=ADDRESS (to bind, 127.0.0.1 by default) --delay-ms=N --ready-line=TEXT --exit=CODE
  * --ignore-term --linger-ms=N --write-dir=DIR --child --detach=DIR --stdin-stop=LINE
  * --record-ready=FILE --artefact=FILE --interrupt-maven-after-ms=N}.
  */
@@ -94,7 +94,9 @@ public final class TestNode {
     if (opts.containsKey("port")) {
       HttpServer server =
           HttpServer.create(
-              new InetSocketAddress(InetAddress.getByName("127.0.0.1"), Integer.parseInt(opts.get("port"))), 50);
+              new InetSocketAddress(
+                  InetAddress.getByName(opts.getOrDefault("host", "127.0.0.1")), Integer.parseInt(opts.get("port"))),
+              50);
       server.createContext(
           "/",
           exchange -> {

@@ -16,13 +16,18 @@ public final class NodeInfo {
   private final long pid;
   private final Map<String, Integer> ports;
   private final String state;
+  private final String host;
+  private final String sshHost;
 
-  private NodeInfo(String name, int index, long pid, Map<String, Integer> ports, String state) {
+  private NodeInfo(
+      String name, int index, long pid, Map<String, Integer> ports, String state, String host, String sshHost) {
     this.name = name;
     this.index = index;
     this.pid = pid;
     this.ports = Collections.unmodifiableMap(ports);
     this.state = state;
+    this.host = host;
+    this.sshHost = sshHost;
   }
 
   static NodeInfo of(Map<?, ?> json) {
@@ -36,7 +41,19 @@ public final class NodeInfo {
         ((Number) json.get("index")).intValue(),
         ((Number) json.get("pid")).longValue(),
         ports,
-        (String) json.get("state"));
+        (String) json.get("state"),
+        json.get("host") == null ? "127.0.0.1" : (String) json.get("host"),
+        json.get("sshHost") == null ? "" : (String) json.get("sshHost"));
+  }
+
+  /** The address the node binds and advertises ({@code @{node.host}}). */
+  public String host() {
+    return host;
+  }
+
+  /** The host the node runs on, as {@code <sshHosts>} names it; empty for the build machine. */
+  public String sshHost() {
+    return sshHost;
   }
 
   /** {@code n_<index>}. */
@@ -76,6 +93,6 @@ public final class NodeInfo {
 
   @Override
   public String toString() {
-    return name + "(pid " + pid + ", " + state + ", " + ports + ")";
+    return name + "(pid " + pid + (sshHost.isEmpty() ? "" : " on " + sshHost) + ", " + state + ", " + ports + ")";
   }
 }

@@ -1,0 +1,423 @@
+package io.github.clusterrun.cluster.hosts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.clusterrun.cluster.testing.Await;
+import io.github.clusterrun.cluster.testing.MavenBuild;
+import io.github.clusterrun.cluster.testing.TestHosts;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * Real Maven builds whose nodes run on three hosts over SSH (issue 18): each host a network
+ * namespace with its own sshd, PID namespace and private remote directory ({@link TestHosts}). The
+ * builds use the plugin this build installed for the ITs; what they leave on the hosts is checked on
+ * the hosts themselves. As root only (network namespaces); skipped with a warning elsewhere.
+ */
+class NodesOnHostsIT {
+  private static final Path TARGET = Paths.get("target", "hosts-its").toAbsolutePath();
+  private static final String MARK = "CLUSTER_MAVEN_PLUGIN_MARK";
+
+  private static TestHosts hosts;
+  private static Path sshConfig;
+  private final List<MavenBuild> builds = new ArrayList<>();
+
+  @BeforeAll
+  static void makeHosts() throws IOException {
+    String why = TestHosts.unavailableReason();
+    if (why == null) {
+      why = MavenBuild.unavailableReason();
+    }
+    if (why != null) {
+      System.err.println("WARNING: the ITs of nodes on other hosts are SKIPPED: " + why);
+    }
+    assumeTrue(why == null, why);
+    hosts = TestHosts.start(3);
+    sshConfig = writeSshConfig("ssh_config", hosts.key(), hosts.knownHosts());
+  }
+
+  @AfterAll
+  static void removeHosts() {
+    if (hosts != null) {
+      hosts.close();
+    }
+  }
+
+  @AfterEach
+  void endBuilds() {
+    for (MavenBuild build : builds) {
+      if (build.process() != null && build.process().isAlive()) {
+        build.process().destroyForcibly();
+      }
+    }
+  }
+
+  /** An SSH configuration naming the hosts h0, h1, h2, reached as root with {@code key}. */
+  private static Path writeSshConfig(String name, Path key, Path knownHosts) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < hosts.hosts().size(); i++) {
+      sb.append("Host h").append(i).append('\n')
+          .append("  HostName ").append(hosts.hosts().get(i).address()).append('\n')
+          .append("  User root\n")
+          .append("  IdentityFile ").append(key).append('\n')
+          .append("  IdentitiesOnly yes\n")
+          .append("  UserKnownHostsFile ").append(knownHosts).append('\n')
+          .append("  GlobalKnownHostsFile /dev/null\n")
+          .append("  StrictHostKeyChecking yes\n");
+    }
+    Path file = hosts.runDir().resolve(name);
+    Files.writeString(file, sb.toString());
+    return file;
+  }
+
+  private static String hostList() {
+    return "h0,h1,h2";
+  }
+
+  /** A project of {@code src/test/resources/hosts} with the tests of {@code suite}. */
+  private Path project(TestInfo test, String suite, String beforeNode) throws IOException {
+    Path dir = TARGET.resolve(test.getTestMethod().orElseThrow().getName());
+    deleteTree(dir);
+    Files.createDirectories(dir);
+    Path tests =
+        suite.equals("control") || suite.equals("blocking")
+            ? Paths.get("src/test/resources/hosts", suite).toAbsolutePath()
+            : Paths.get("src/it/_tests", suite).toAbsolutePath();
+    String pom =
+        Files.readString(Paths.get("src/test/resources/hosts/pom.xml"))
+            .replace("@SUITE@", suite)
+            .replace("@NODES@", "3")
+            .replace("@JUNIT@", System.getProperty("junit.version"))
+            .replace("@SUREFIRE@", System.getProperty("surefire.version"))
+            .replace("@VERSION@", System.getProperty("plugin.version"))
+            .replace("@TESTS@", tests.toString())
+            .replace("@JAVA@", Paths.get(System.getProperty("java.home"), "bin", "java").toString())
+            .replace("@TESTNODE@", System.getProperty("testnode.classpath"))
+            .replace("@BEFORE@", beforeNode);
+    Files.writeString(dir.resolve("pom.xml"), pom);
+    return dir;
+  }
+
+  private MavenBuild build(Path project, String... goalsAndOptions) {
+    List<String> args = new ArrayList<>(List.of(goalsAndOptions));
+    args.add("-Dcluster.sshHosts=" + hostList());
+    args.add("-Dcluster.sshConfig=" + sshConfig);
+    args.add("-Dcluster.remoteDirectory=" + hosts.remoteDirectory());
+    MavenBuild build = MavenBuild.of(project, args.toArray(new String[0]));
+    builds.add(build);
+    return build;
+  }
+
+  /** The pids of the processes on {@code host} that carry a mark of {@code clusterId} (all if null). */
+  private static List<String> marked(TestHosts.Host host, String clusterId) {
+    String prefix = clusterId == null ? "" : clusterId + "/";
+    TestHosts.Result r = hosts.ssh(host, "grep -lsz '^" + MARK + "=" + prefix + "' /proc/[0-9]*/environ || true");
+    List<String> pids = new ArrayList<>();
+    for (String line : r.out.split("\n")) {
+      if (!line.isBlank()) {
+        pids.add(line.trim());
+      }
+    }
+    return pids;
+  }
+
+  /** The entries of the remote directory on {@code host}. */
+  private static String remoteEntries(TestHosts.Host host) {
+    return hosts.ssh(host, "find " + hosts.remoteDirectory() + " -mindepth 1 -maxdepth 2 | sort").out.trim();
+  }
+
+  private static String clusterId(Path project) throws IOException {
+    Properties p = new Properties();
+    try (var in = Files.newInputStream(project.resolve("target/cluster/cluster.state"))) {
+      p.load(in);
+    }
+    return p.getProperty("id");
+  }
+
+  @Test
+  void testsPassTheRemoteDirectoriesAreDeleted(TestInfo test) throws Exception {
+    Path project = project(test, "passing", "");
+    MavenBuild build = build(project, "verify");
+    int exit = build.run();
+    String log = build.log();
+    assertThat(exit).as(log).isZero();
+    for (int i = 0; i < 3; i++) {
+      String address = hosts.hosts().get(i).address();
+      assertThat(log).containsPattern("n_" + i + " ready in \\d+ ms \\(pid \\d+, http=\\d+\\)");
+      assertThat(log).contains("ready at " + address);
+    }
+    assertThat(log).containsPattern("Deleted target/cluster and " + Pattern.quote(hosts.remoteDirectory().toString()) + "/c-[0-9a-f]{16} on h0, .* on h1, .* on h2: 1 integration tests passed");
+    assertThat(project.resolve("target/cluster")).doesNotExist();
+    for (TestHosts.Host host : hosts.hosts()) {
+      assertThat(remoteEntries(host)).as(host.name()).isEmpty();
+      assertThat(marked(host, null)).as("marked processes on " + host.name()).isEmpty();
+    }
+  }
+
+  @Test
+  void testsFailTheRemoteDirectoriesAreKeptAndTheLogsCopiedBack(TestInfo test) throws Exception {
+    Path project = project(test, "failing", "");
+    MavenBuild build = build(project, "verify");
+    int exit = build.run();
+    String log = build.log();
+    assertThat(exit).as(log).isNotZero();
+    assertThat(log).containsPattern("Kept target/cluster and \\S+ on h0, \\S+ on h1, \\S+ on h2: .*copied back from the hosts");
+    for (int i = 0; i < 3; i++) {
+      TestHosts.Host host = hosts.hosts().get(i);
+      Path copied = project.resolve("target/cluster/n_" + i + "/logs/console.log");
+      assertThat(copied).exists();
+      assertThat(Files.readString(copied)).contains("ready at " + host.address());
+      assertThat(remoteEntries(host)).as(host.name()).contains("/n_" + i);
+      assertThat(hosts.ssh(host, "cat " + hosts.remoteDirectory() + "/c-*/n_" + i + "/logs/console.log").out)
+          .contains("ready at " + host.address());
+      assertThat(marked(host, null)).as("marked processes on " + host.name()).isEmpty();
+    }
+    // clean deletes what was kept, here and on every host.
+    MavenBuild clean = build(project, "cluster:clean");
+    assertThat(clean.run()).as(clean.log()).isZero();
+    for (TestHosts.Host host : hosts.hosts()) {
+      assertThat(remoteEntries(host)).as(host.name()).isEmpty();
+    }
+  }
+
+  @Test
+  void aDaemonThatDetachedOnItsHostIsConfirmedGone(TestInfo test) throws Exception {
+    Path project = project(test, "passing", "setsid sh -c 'exec sleep 100000' </dev/null >/dev/null 2>&1 & ");
+    MavenBuild build = build(project, "verify");
+    int exit = build.run();
+    String log = build.log();
+    assertThat(exit).as(log).isZero();
+    assertThat(log).containsPattern("n_0 \\(pid \\d+\\): stopped gracefully in \\d+ ms.*, [2-9] processes in its family");
+    for (TestHosts.Host host : hosts.hosts()) {
+      assertThat(hosts.ssh(host, "pgrep -x sleep || true").out.trim()).as("sleep on " + host.name()).isEmpty();
+      assertThat(marked(host, null)).isEmpty();
+    }
+  }
+
+  @Test
+  void theTestsKillAndRestartARemoteNode(TestInfo test) throws Exception {
+    Path project = project(test, "control", "");
+    MavenBuild build = build(project, "verify");
+    int exit = build.run();
+    String log = build.log();
+    assertThat(exit).as(log).isZero();
+    assertThat(log).contains("1 integration tests passed");
+    for (TestHosts.Host host : hosts.hosts()) {
+      assertThat(marked(host, null)).isEmpty();
+    }
+  }
+
+  @Test
+  void mavenKilledEveryRemoteFamilyIsGoneWithinTheBound(TestInfo test) throws Exception {
+    Path project = project(test, "blocking", "");
+    Files.createDirectories(TARGET);
+    MavenBuild build = build(project, "verify", "-Dit.block=" + project.resolve("unblock"));
+    build.start();
+    Await.until("the tests run", () -> build.log().contains("Running it.BlockIT") || !build.process().isAlive(), Duration.ofMinutes(3));
+    assertThat(build.process().isAlive()).as(build.log()).isTrue();
+    String id = clusterId(project);
+    for (TestHosts.Host host : hosts.hosts()) {
+      assertThat(marked(host, id)).as(host.name()).isNotEmpty();
+    }
+    long killed = System.nanoTime();
+    build.process().destroyForcibly(); // SIGKILL: no exit hook runs
+    for (TestHosts.Host host : hosts.hosts()) {
+      Await.until("no marked process on " + host.name(), () -> marked(host, id).isEmpty(), Duration.ofSeconds(15));
+    }
+    long took = (System.nanoTime() - killed) / 1_000_000;
+    System.out.println("kill -9 of Maven: every remote family gone " + took + " ms after");
+    Files.writeString(project.resolve("unblock"), "done"); // the forked tests' JVM may end
+  }
+
+  @Test
+  void theLinkToAHostCutItsNodesAreGoneWithinTheBound(TestInfo test) throws Exception {
+    Path project = project(test, "blocking", "");
+    MavenBuild build = build(project, "verify", "-Dit.block=" + project.resolve("unblock"));
+    build.start();
+    Await.until("the tests run", () -> build.log().contains("Running it.BlockIT") || !build.process().isAlive(), Duration.ofMinutes(3));
+    assertThat(build.process().isAlive()).as(build.log()).isTrue();
+    String id = clusterId(project);
+    TestHosts.Host cut = hosts.hosts().get(1);
+    // n_1 runs on h1; its processes are seen from here (the hosts' PID namespaces are nested in ours).
+    assertThat(markedHere(id + "/n_1")).isNotEmpty();
+    long down = System.nanoTime();
+    TestHosts.run(Duration.ofSeconds(10), "ip", "link", "set", cut.veth(), "down");
+    try {
+      Await.until("n_1 gone from h1", () -> markedHere(id + "/n_1").isEmpty(), Duration.ofSeconds(30));
+      long took = (System.nanoTime() - down) / 1_000_000;
+      System.out.println("link to h1 down: its nodes gone " + took + " ms after");
+      assertThat(took).as("within the lifeline's bound (10 s without a heartbeat, then at most 5 s of grace)").isLessThan(20_000);
+      assertThat(markedHere(id + "/n_0")).as("n_0 on h0 runs on").isNotEmpty();
+    } finally {
+      TestHosts.run(Duration.ofSeconds(10), "ip", "link", "set", cut.veth(), "up");
+      Files.writeString(project.resolve("unblock"), "done");
+    }
+    build.await();
+  }
+
+  /** Pids of processes whose mark starts with {@code mark}, seen from the build machine's /proc. */
+  private static List<String> markedHere(String mark) {
+    TestHosts.Result r =
+        TestHosts.run(Duration.ofSeconds(10), "sh", "-c", "grep -lsz '^" + MARK + "=" + mark + "' /proc/[0-9]*/environ || true");
+    List<String> pids = new ArrayList<>();
+    for (String line : r.out.split("\n")) {
+      if (!line.isBlank()) {
+        pids.add(line.trim());
+      }
+    }
+    return pids;
+  }
+
+  // ---- bad input: each fails before any node starts, naming the host and the fix, leaving nothing ----
+
+  @Test
+  void anUnreachableHostFailsBeforeAnyNodeStarts(TestInfo test) throws Exception {
+    Path project = project(test, "passing", "");
+    MavenBuild build =
+        MavenBuild.of(
+            project, "verify", "-Dcluster.sshHosts=h0,root@" + hosts.hosts().get(1).address() + ":2",
+            "-Dcluster.sshConfig=" + sshConfig, "-Dcluster.remoteDirectory=" + hosts.remoteDirectory());
+    builds.add(build);
+    assertThat(build.run()).isNotZero();
+    assertThat(build.log()).contains("Cannot run nodes on <sshHosts> (no node was started)");
+    assertThat(build.log()).contains(hosts.hosts().get(1).address() + ":2");
+    assertNothingLeft();
+  }
+
+  @Test
+  void aRefusedKeyOrAnUnknownHostKeyFailsBeforeAnyNodeStarts(TestInfo test) throws Exception {
+    Path project = project(test, "passing", "");
+    Path otherKey = hosts.runDir().resolve("other_key");
+    if (!Files.exists(otherKey)) {
+      TestHosts.run(Duration.ofSeconds(20), "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", otherKey.toString());
+    }
+    Path emptyKnown = hosts.runDir().resolve("empty_known_hosts");
+    Files.writeString(emptyKnown, "");
+    Path refused = writeSshConfig("refused_config", otherKey, hosts.knownHosts());
+    Path unknown = writeSshConfig("unknown_config", hosts.key(), emptyKnown);
+
+    MavenBuild wrongKey = MavenBuild.of(project, "verify", "-Dcluster.sshHosts=" + hostList(),
+        "-Dcluster.sshConfig=" + refused, "-Dcluster.remoteDirectory=" + hosts.remoteDirectory());
+    builds.add(wrongKey);
+    assertThat(wrongKey.run()).isNotZero();
+    assertThat(wrongKey.log()).contains("no node was started").containsIgnoringCase("authori");
+
+    MavenBuild newKey = MavenBuild.of(project, "verify", "-Dcluster.sshHosts=" + hostList(),
+        "-Dcluster.sshConfig=" + unknown, "-Dcluster.remoteDirectory=" + hosts.remoteDirectory());
+    builds.add(newKey);
+    assertThat(newKey.run()).isNotZero();
+    assertThat(newKey.log()).contains("no node was started").contains("acceptNewHostKeys");
+    assertNothingLeft();
+  }
+
+  @Test
+  void aRemoteDirectoryThatCannotBeWrittenFailsBeforeAnyNodeStarts(TestInfo test) throws Exception {
+    Path project = project(test, "passing", "");
+    MavenBuild build = MavenBuild.of(project, "verify", "-Dcluster.sshHosts=" + hostList(),
+        "-Dcluster.sshConfig=" + sshConfig, "-Dcluster.remoteDirectory=/proc/version/cluster");
+    builds.add(build);
+    assertThat(build.run()).isNotZero();
+    assertThat(build.log()).contains("no node was started").contains("<remoteDirectory>");
+    assertNothingLeft();
+  }
+
+  @Test
+  void aFixedPortInUseOnAHostFailsBeforeAnyNodeStarts(TestInfo test) throws Exception {
+    Path project = project(test, "passing", "");
+    TestHosts.Host h2 = hosts.hosts().get(2);
+    // A listener on h2 at the port n_2 would get: basePort + 2 (one port a node).
+    int base = 23450;
+    TestHosts.Result listener =
+        hosts.ssh(
+            h2,
+            "setsid " + Paths.get(System.getProperty("java.home"), "bin", "java") + " -cp " + System.getProperty("testnode.classpath")
+                + " io.github.clusterrun.cluster.testnode.TestNode --host=0.0.0.0 --port=" + (base + 2)
+                + " </dev/null >/dev/null 2>&1 & echo $!");
+    try {
+      Await.until(
+          "the listener on h2",
+          () -> hosts.ssh(h2, "grep -q ':" + Integer.toHexString(base + 2).toUpperCase() + " 0' /proc/net/tcp /proc/net/tcp6").exit == 0,
+          Duration.ofSeconds(20));
+      MavenBuild build = build(project, "verify", "-Dcluster.basePort=" + base);
+      assertThat(build.run()).isNotZero();
+      assertThat(build.log()).contains("no node was started").contains("h2").contains(String.valueOf(base + 2)).contains("<basePort>");
+    } finally {
+      hosts.ssh(h2, "kill " + listener.out.trim());
+    }
+    assertNothingLeft();
+  }
+
+  private static void assertNothingLeft() {
+    for (TestHosts.Host host : hosts.hosts()) {
+      assertThat(marked(host, null)).as("marked processes on " + host.name()).isEmpty();
+      assertThat(remoteEntries(host)).as("remote directory of " + host.name()).isEmpty();
+    }
+  }
+
+  // ---- the quickstart, as the README shows it, on three hosts ----
+
+  @Test
+  void theQuickstartRunsOnThreeHosts(TestInfo test) throws Exception {
+    Path project = TARGET.resolve("quickstart");
+    deleteTree(project);
+    copyTree(Paths.get("examples/quickstart"), project);
+    MavenBuild build = build(project, "verify");
+    int exit = build.run();
+    String log = build.log();
+    assertThat(exit).as(log).isZero();
+    Matcher ready = Pattern.compile("Cluster of 3 nodes ready in \\d+ ms: (\\S+)").matcher(log);
+    assertThat(ready.find()).as(log).isTrue();
+    for (TestHosts.Host host : hosts.hosts()) {
+      assertThat(ready.group(1)).contains(host.address() + ":");
+    }
+    assertThat(log).containsPattern("Tests run: \\d+, Failures: 0, Errors: 0, Skipped: 1");
+    assertThat(log).contains("Deleted target/cluster and ");
+    assertNothingLeft();
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> all = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) all::iterator) {
+        Path rel = from.relativize(p);
+        if (rel.startsWith("target")) {
+          continue;
+        }
+        Path dest = to.resolve(rel.toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(dest);
+        } else {
+          Files.copy(p, dest);
+        }
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      all.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  static String read(Path file) throws IOException {
+    return Files.readString(file, StandardCharsets.UTF_8);
+  }
+}
