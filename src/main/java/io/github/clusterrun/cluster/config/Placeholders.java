@@ -92,8 +92,8 @@ public final class Placeholders {
     for (String port : portNames) {
       names.add(CLUSTER_HOSTS_PREFIX + port);
     }
-    names.add(CLUSTER_ID);
     names.add(NODE_HOST);
+    names.add(CLUSTER_ID);
     return names;
   }
 

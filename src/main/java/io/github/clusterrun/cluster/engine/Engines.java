@@ -64,6 +64,7 @@ public final class Engines implements AutoCloseable {
                   try {
                     engine.check(fixed);
                   } catch (ClusterException e) {
+                    engine.removeEmptyDirectory();
                     engine.close();
                     throw e;
                   }
@@ -84,7 +85,10 @@ public final class Engines implements AutoCloseable {
       }
     }
     if (!problems.isEmpty()) {
-      opened.values().forEach(SshEngine::close);
+      opened.values().parallelStream().forEach(e -> {
+        e.removeEmptyDirectory();
+        e.close();
+      });
       throw new ClusterException(
           "Cannot run nodes on <sshHosts> (no node was started):\n  " + String.join("\n  ", problems));
     }

@@ -204,6 +204,11 @@ public final class Cluster {
     return hosts(addresses, ports);
   }
 
+  /** {@code 127.0.0.1:<first port>} of each node of the build machine, comma-separated, in order. */
+  public static String hosts(List<Map<String, Integer>> portsOfNodes) {
+    return hosts(java.util.Collections.nCopies(portsOfNodes.size(), Place.LOCAL.address()), portsOfNodes);
+  }
+
   /**
    * {@code <address>:<first port>} of each node, comma-separated, in the given order: {@code
    * addresses} and {@code portsOfNodes} hold one entry per node.

@@ -58,7 +58,18 @@ public final class Node {
     this.place = Objects.requireNonNull(place, "place");
   }
 
-  /** A node about to be launched: no pid yet. */
+  /** A node of the build machine about to be launched: no pid yet. */
+  public static Node planned(
+      int index,
+      String mark,
+      Map<String, Integer> ports,
+      List<String> command,
+      Map<String, String> environment,
+      Path workingDirectory) {
+    return planned(index, mark, ports, command, environment, workingDirectory, Place.LOCAL);
+  }
+
+  /** A node about to be launched at {@code place}: no pid yet. */
   public static Node planned(
       int index,
       String mark,

@@ -139,6 +139,7 @@ public final class ClusterStarter {
     try {
       cluster.write();
     } catch (ClusterException e) {
+      Engines.release(cluster);
       try {
         started(starting, dir).release(); // nothing to watch: no node was launched
       } catch (ClusterException alsoFailed) {

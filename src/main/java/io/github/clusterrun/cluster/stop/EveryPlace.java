@@ -39,7 +39,9 @@ final class EveryPlace {
     if (cluster.stopOrder() == StopOrder.PARALLEL) {
       List<CompletableFuture<StopReport>> stops = new ArrayList<>();
       for (Place place : remote) {
-        stops.add(CompletableFuture.supplyAsync(() -> stopAt(engines, cluster.at(place), each)));
+        // The view is taken here: the caller holds the cluster's lock, which the threads cannot take.
+        Cluster here = cluster.at(place);
+        stops.add(CompletableFuture.supplyAsync(() -> stopAt(engines, here, each)));
       }
       stops.forEach(s -> reports.add(s.join()));
     } else {

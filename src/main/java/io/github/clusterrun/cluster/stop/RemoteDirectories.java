@@ -30,13 +30,14 @@ final class RemoteDirectories {
       Engines engines = Engines.of(cluster, platform, log);
       List<CompletableFuture<String>> each = new ArrayList<>();
       for (Place place : remote) {
+        Cluster here = cluster.at(place); // taken here: a caller may hold the cluster's lock
         each.add(
             CompletableFuture.supplyAsync(
                 () -> {
                   try {
                     return delete
-                        ? engines.of(place).deleteNodeDirectories(cluster.at(place))
-                        : engines.of(place).bringBackLogs(cluster.at(place));
+                        ? engines.of(place).deleteNodeDirectories(here)
+                        : engines.of(place).bringBackLogs(here);
                   } catch (ClusterException e) {
                     throw new CompletionException(e);
                   }

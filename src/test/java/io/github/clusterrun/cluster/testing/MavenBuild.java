@@ -17,6 +17,10 @@ import java.util.concurrent.TimeUnit;
  * goes to {@code build.log} in the project.
  */
 public final class MavenBuild {
+  private static final String POLICIES =
+      "<releases><enabled>true</enabled><checksumPolicy>ignore</checksumPolicy></releases>"
+          + "<snapshots><enabled>true</enabled><checksumPolicy>ignore</checksumPolicy></snapshots>";
+
   private final Path project;
   private final List<String> args;
   private Process process;
@@ -46,9 +50,9 @@ public final class MavenBuild {
     Files.writeString(
         settings,
         "<settings><profiles><profile><id>it-repo</id><activation><activeByDefault>true</activeByDefault></activation>"
-            + "<repositories><repository><id>local.central</id><url>" + userRepo + "</url></repository></repositories>"
-            + "<pluginRepositories><pluginRepository><id>local.central</id><url>" + userRepo
-            + "</url></pluginRepository></pluginRepositories></profile></profiles></settings>\n");
+            + "<repositories><repository><id>local.central</id><url>" + userRepo + "</url>" + POLICIES
+            + "</repository></repositories><pluginRepositories><pluginRepository><id>local.central</id><url>"
+            + userRepo + "</url>" + POLICIES + "</pluginRepository></pluginRepositories></profile></profiles></settings>\n");
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("maven.home"), "bin", "mvn").toString());
     command.add("-B");
@@ -72,11 +76,11 @@ public final class MavenBuild {
     return await();
   }
 
-  /** Waits for the build's end (10 minutes at most); its exit code. */
+  /** Waits for the build's end (5 minutes at most); its exit code. */
   public int await() throws InterruptedException {
-    if (!process.waitFor(10, TimeUnit.MINUTES)) {
+    if (!process.waitFor(5, TimeUnit.MINUTES)) {
       process.destroyForcibly();
-      throw new AssertionError("the build in " + project + " did not end within 10 minutes:\n" + log());
+      throw new AssertionError("the build in " + project + " did not end within 5 minutes:\n" + log());
     }
     return process.exitValue();
   }

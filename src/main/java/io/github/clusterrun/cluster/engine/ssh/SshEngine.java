@@ -152,6 +152,15 @@ public final class SshEngine implements Engine {
     }
   }
 
+  /** Removes the cluster's remote directory if it is empty (as a failed check may leave it). */
+  public void removeEmptyDirectory() {
+    try {
+      run("delete", settings.remoteDirectory());
+    } catch (ClusterException e) {
+      log.debug("Could not remove " + settings.remoteDirectory() + " on " + place.sshHost() + ": " + e.getMessage());
+    }
+  }
+
   /** {@code count} ports free on this host, outside its ephemeral range. */
   public List<Integer> freePorts(int count) throws ClusterException {
     List<Integer> ports = new ArrayList<>();
@@ -172,11 +181,12 @@ public final class SshEngine implements Engine {
     for (Node node : nodes) {
       Path staged = stagedIn.resolve(node.name());
       String remote = settings.nodeDirectory(node.name());
+      byte[] files = tar(staged);
       SshConnection.Result made =
-          connection.run(
+          io(() -> connection.run(
               List.of("sh", "-c", "rm -rf \"$1\" && mkdir -p \"$1\" && exec tar -C \"$1\" -xf -", "sh", remote),
-              tar(staged),
-              OPERATION_TIMEOUT);
+              files,
+              OPERATION_TIMEOUT));
       if (made.exit() != 0) {
         throw new IOException("cannot make " + remote + " on " + place.sshHost() + ": " + made.stderr().trim());
       }
@@ -215,8 +225,8 @@ public final class SshEngine implements Engine {
     remote.addAll(command);
     Files.createDirectories(log.getParent());
     Process process =
-        connection.start(
-            remote, ProcessBuilder.Redirect.appendTo(log.toFile()), ProcessBuilder.Redirect.appendTo(log.toFile()));
+        io(() -> connection.start(
+            remote, ProcessBuilder.Redirect.appendTo(log.toFile()), ProcessBuilder.Redirect.appendTo(log.toFile())));
     process.getOutputStream().close();
     return process;
   }
@@ -234,7 +244,7 @@ public final class SshEngine implements Engine {
     remote.add(remoteLog);
     node.environment().forEach((k, v) -> remote.add(k + "=" + v));
     remote.addAll(node.command());
-    Process process = connection.start(remote, ProcessBuilder.Redirect.PIPE, ProcessBuilder.Redirect.DISCARD);
+    Process process = io(() -> connection.start(remote, ProcessBuilder.Redirect.PIPE, ProcessBuilder.Redirect.DISCARD));
     String first = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII)).readLine();
     long pid;
     try {
@@ -257,8 +267,8 @@ public final class SshEngine implements Engine {
             FamilyMark.VARIABLE + "=" + FamilyMark.of(clusterId, "log-" + node.name()),
             "tail", "-c", "+" + (from + 1), "-s", "0.2", "--pid=" + pid, "-F", remoteLog);
     Process follower =
-        connection.start(
-            remote, ProcessBuilder.Redirect.appendTo(consoleLog.toFile()), ProcessBuilder.Redirect.DISCARD);
+        io(() -> connection.start(
+            remote, ProcessBuilder.Redirect.appendTo(consoleLog.toFile()), ProcessBuilder.Redirect.DISCARD));
     follower.getOutputStream().close();
     Process before = followers.put(node.name(), follower);
     if (before != null) {
@@ -430,10 +440,10 @@ public final class SshEngine implements Engine {
         Files.createDirectories(local);
         Process untar = new ProcessBuilder("tar", "-C", local.toString(), "-xf", "-").redirectErrorStream(true).start();
         Process logs =
-            connection.start(
+            io(() -> connection.start(
                 List.of("sh", "-c", "cd \"$1\" && exec tar -cf - logs", "sh", remote),
                 ProcessBuilder.Redirect.PIPE,
-                ProcessBuilder.Redirect.DISCARD);
+                ProcessBuilder.Redirect.DISCARD));
         logs.getOutputStream().close();
         try (InputStream from = logs.getInputStream();
             OutputStream to = untar.getOutputStream()) {
@@ -458,7 +468,7 @@ public final class SshEngine implements Engine {
     SshConnection.Result result;
     try {
       result = connection.run(RemoteScript.command(op, args), new byte[0], OPERATION_TIMEOUT);
-    } catch (IOException e) {
+    } catch (SshException e) {
       throw new ClusterException(place.sshHost() + ": " + op + " failed: " + e.getMessage(), e);
     }
     if (result.exit() != 0) {
@@ -466,6 +476,20 @@ public final class SshEngine implements Engine {
           place.sshHost() + ": " + op + " exited with code " + result.exit() + ": " + result.stderr().trim());
     }
     return result.stdout();
+  }
+
+  /** A call over the connection. */
+  private interface SshCall<T> {
+    T call() throws SshException;
+  }
+
+  /** {@code call}, its failure an {@link IOException} (what the engine's callers handle). */
+  private static <T> T io(SshCall<T> call) throws IOException {
+    try {
+      return call.call();
+    } catch (SshException e) {
+      throw new IOException(e.getMessage(), e);
+    }
   }
 
   @Override
