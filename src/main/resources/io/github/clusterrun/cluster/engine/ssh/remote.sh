@@ -9,19 +9,23 @@
 # in a row prove a family gone.
 #
 # Output: one fact a line, space-separated. A usage error goes to stderr with exit status 2.
-#   ports <count>                        ephemeral <lo> <hi>, then <count> lines <port>
-#   inuse <port>...                      inuse <port>            (each one in LISTEN here)
-#   check <dir> <java:0|1>               dir ok | dir fail <why...>; java <path> | java missing;
-#                                        user <name> <uid>; sudo yes|no
-#   scan <variable> <prefix>             proc <pid> <mark>
-#   stop <variable> <grace> <mark>:<rootpid>...
-#                                        node <mark> <how> <tookMs> <familySize>
-#                                        survivor <pid> <mark> <cmdline...>
-#   kill <variable> <mark>...            the same, without the graceful phase
-#   signal <STOP|CONT> <variable> <mark>...   signalled <mark> <count>
-#   lifeline <variable> <prefix> <grace> <bound>   lifeline <pid>; nothing more
-#   delete <root> <name>...              deleted <name> | failed <name> <why...> |
-#                                        refused <name> <why...>; then deleted-root if it was empty
+#   ports <count>                 ephemeral <lo> <hi>, then up to <count> lines <port>: not in LISTEN,
+#                                 outside the ephemeral range, from a random start at or above 10000
+#   inuse <port>...               inuse <port>, for each one in LISTEN
+#   check <dir> <java:0|1>        dir ok | dir fail <why...>; java <path> | java missing (if 1);
+#                                 user <name> <uid>; sudo yes|no (root, or sudo without a password)
+#   scan <variable> <prefix>      proc <pid> <mark>
+#   stop <variable> <graceSeconds> <mark>:<rootpid>...   (rootpid 0: unknown)
+#                                 node <mark> <how> <tookMs> <familySize>, how one of EXITED_BEFORE
+#                                 GRACEFUL KILLED SURVIVED; survivor <pid> <mark> <cmdline...>
+#   kill <variable> <mark>...     the same, without the graceful phase
+#   signal <STOP|CONT> <variable> <mark>...              signalled <mark> <count>
+#   lifeline <variable> <prefix> <graceSeconds> <boundSeconds>
+#                                 lifeline <pid>, then nothing. Reads a heartbeat a line: the line
+#                                 'confirmed' ends it; end of input, or no line for boundSeconds,
+#                                 stops every process whose mark starts with the prefix, then ends it
+#   delete <root> <name>...       deleted <name> (also when absent) | failed <name> <why...> |
+#                                 refused <name> <why...>; then deleted-root if the root was left empty
 set -u
 var= p= c= ms= skip=$$ max=50
 
@@ -257,7 +261,8 @@ op_lifeline() {
   trap reap USR1 HUP
   trap '' PIPE
   echo "lifeline $$"
-  while IFS= read -r line; do
+  # Not IFS= read: bash runs a trap inside read with read's IFS, and reap needs its word splitting.
+  while read -r line; do
     [ "$line" = confirmed ] && exit 0
     : > "$beat"
   done
