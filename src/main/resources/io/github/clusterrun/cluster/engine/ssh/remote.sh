@@ -27,6 +27,8 @@
 #   delete <root> <name>...       deleted <name> (also when absent) | failed <name> <why...> |
 #                                 refused <name> <why...>; then deleted-root if the root was left empty
 set -u
+# A redirection that fails ends a non-interactive shell when on a special built-in such as ':', so
+# files are written with 'true > file'.
 var= p= c= ms= skip=$$ max=50
 
 usage() { echo "cluster-remote: $*" >&2; exit 2; }
@@ -118,7 +120,7 @@ op_check() {
   probe=$1/.cluster-remote-probe.$$
   if ! err=$(mkdir -p -- "$1" 2>&1); then echo "dir fail $(oneline "$err")"
   elif [ ! -d "$1" ]; then echo "dir fail not a directory"
-  elif { : > "$probe"; } 2>/dev/null && rm -f -- "$probe"; then echo "dir ok"
+  elif true 2>/dev/null > "$probe" && rm -f -- "$probe"; then echo "dir ok"
   else echo "dir fail not writable by $(id -un)"
   fi
   [ "$2" = 0 ] || echo "java $(command -v java || echo missing)"
@@ -245,7 +247,7 @@ reap() {
 op_lifeline() {
   [ $# = 4 ] || usage "lifeline <variable> <prefix> <graceSeconds> <boundSeconds>"
   variable "$1" && prefix=$2 && num "$3" && grace=$3 && num "$4" && bound=$4
-  tmp=$(mktemp -d) && beat=$tmp/beat && : > "$beat" || exit 1
+  tmp=$(mktemp -d) && beat=$tmp/beat && true > "$beat" || exit 1
   main=$$
   # The checker: once a second, whether a heartbeat came within the bound (dash's read has no
   # timeout). It ends with the lifeline, or when the beat file is gone.
@@ -264,7 +266,7 @@ op_lifeline() {
   # Not IFS= read: bash runs a trap inside read with read's IFS, and reap needs its word splitting.
   while read -r line; do
     [ "$line" = confirmed ] && exit 0
-    : > "$beat"
+    true 2>/dev/null > "$beat"
   done
   reap
 }
