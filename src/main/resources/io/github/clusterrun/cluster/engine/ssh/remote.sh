@@ -64,7 +64,8 @@ $S
 EOF
 }
 
-# Whether a process starts with $1 (three scans in a row find none, else yes); its pids in p.
+# Whether a process whose mark starts with $1 is alive (no, only after three empty scans in a
+# row); its pids in p.
 alive() {
   for _ in 1 2 3; do
     p=$(marked "$1" | sed 's/ .*//')
