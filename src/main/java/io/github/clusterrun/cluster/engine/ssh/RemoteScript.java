@@ -26,6 +26,7 @@ import java.util.OptionalLong;
  */
 final class RemoteScript {
   private static final String RESOURCE = "remote.sh";
+  private static final String RANGE = "/proc/sys/net/ipv4/ip_local_port_range";
   private static final String TEXT = load();
 
   private RemoteScript() {}
@@ -44,12 +45,9 @@ final class RemoteScript {
 
   /** The host's ephemeral range, from the first line of {@code ports}. */
   static Optional<EphemeralRange> ephemeral(String out) {
-    for (String[] f : lines(out, "ephemeral", 3)) {
-      return Optional.of(
-          new EphemeralRange(
-              Integer.parseInt(f[1]), Integer.parseInt(f[2]), "the host's /proc/sys/net/ipv4/ip_local_port_range"));
-    }
-    return Optional.empty();
+    return lines(out, "ephemeral", 3).stream()
+        .findFirst()
+        .map(f -> new EphemeralRange(Integer.parseInt(f[1]), Integer.parseInt(f[2]), "the host's " + RANGE));
   }
 
   /** The free ports {@code ports} found, in its order. */
@@ -136,10 +134,8 @@ final class RemoteScript {
 
   /** The pid of the lifeline, from its first line. */
   static OptionalLong lifeline(String line) {
-    for (String[] f : lines(line, "lifeline", 2)) {
-      return OptionalLong.of(Long.parseLong(f[1]));
-    }
-    return OptionalLong.empty();
+    List<String[]> found = lines(line == null ? "" : line, "lifeline", 2);
+    return found.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(found.get(0)[1]));
   }
 
   /** What {@code delete} did. */

@@ -9,20 +9,26 @@
 # in a row prove a family gone.
 #
 # Output: one fact a line, space-separated. A usage error goes to stderr with exit status 2.
-#   ports <count>                        ephemeral <lo> <hi>, then <count> lines <port>
-#   inuse <port>...                      inuse <port>            (each one in LISTEN here)
-#   check <dir> <java:0|1>               dir ok | dir fail <why...>; java <path> | java missing;
-#                                        user <name> <uid>; sudo yes|no
-#   scan <variable> <prefix>             proc <pid> <mark>
-#   stop <variable> <grace> <mark>:<rootpid>...
-#                                        node <mark> <how> <tookMs> <familySize>
-#                                        survivor <pid> <mark> <cmdline...>
-#   kill <variable> <mark>...            the same, without the graceful phase
-#   signal <STOP|CONT> <variable> <mark>...   signalled <mark> <count>
-#   lifeline <variable> <prefix> <grace> <bound>   lifeline <pid>; nothing more
-#   delete <root> <name>...              deleted <name> | failed <name> <why...> |
-#                                        refused <name> <why...>; then deleted-root if it was empty
+#   ports <count>                 ephemeral <lo> <hi>, then up to <count> lines <port>: not in LISTEN,
+#                                 outside the ephemeral range, from a random start at or above 10000
+#   inuse <port>...               inuse <port>, for each one in LISTEN
+#   check <dir> <java:0|1>        dir ok | dir fail <why...>; java <path> | java missing (if 1);
+#                                 user <name> <uid>; sudo yes|no (root, or sudo without a password)
+#   scan <variable> <prefix>      proc <pid> <mark>
+#   stop <variable> <graceSeconds> <mark>:<rootpid>...   (rootpid 0: unknown)
+#                                 node <mark> <how> <tookMs> <familySize>, how one of EXITED_BEFORE
+#                                 GRACEFUL KILLED SURVIVED; survivor <pid> <mark> <cmdline...>
+#   kill <variable> <mark>...     the same, without the graceful phase
+#   signal <STOP|CONT> <variable> <mark>...              signalled <mark> <count>
+#   lifeline <variable> <prefix> <graceSeconds> <boundSeconds>
+#                                 lifeline <pid>, then nothing. Reads a heartbeat a line: the line
+#                                 'confirmed' ends it; end of input, or no line for boundSeconds,
+#                                 stops every process whose mark starts with the prefix, then ends it
+#   delete <root> <name>...       deleted <name> (also when absent) | failed <name> <why...> |
+#                                 refused <name> <why...>; then deleted-root if the root was left empty
 set -u
+# A redirection that fails ends a non-interactive shell when on a special built-in such as ':', so
+# files are written with 'true > file'.
 var= p= c= ms= skip=$$ max=50
 
 usage() { echo "cluster-remote: $*" >&2; exit 2; }
@@ -58,7 +64,8 @@ $S
 EOF
 }
 
-# Whether a process starts with $1 (three scans in a row find none, else yes); its pids in p.
+# Whether a process whose mark starts with $1 is alive (no, only after three empty scans in a
+# row); its pids in p.
 alive() {
   for _ in 1 2 3; do
     p=$(marked "$1" | sed 's/ .*//')
@@ -114,7 +121,7 @@ op_check() {
   probe=$1/.cluster-remote-probe.$$
   if ! err=$(mkdir -p -- "$1" 2>&1); then echo "dir fail $(oneline "$err")"
   elif [ ! -d "$1" ]; then echo "dir fail not a directory"
-  elif { : > "$probe"; } 2>/dev/null && rm -f -- "$probe"; then echo "dir ok"
+  elif true 2>/dev/null > "$probe" && rm -f -- "$probe"; then echo "dir ok"
   else echo "dir fail not writable by $(id -un)"
   fi
   [ "$2" = 0 ] || echo "java $(command -v java || echo missing)"
@@ -241,7 +248,7 @@ reap() {
 op_lifeline() {
   [ $# = 4 ] || usage "lifeline <variable> <prefix> <graceSeconds> <boundSeconds>"
   variable "$1" && prefix=$2 && num "$3" && grace=$3 && num "$4" && bound=$4
-  tmp=$(mktemp -d) && beat=$tmp/beat && : > "$beat" || exit 1
+  tmp=$(mktemp -d) && beat=$tmp/beat && true > "$beat" || exit 1
   main=$$
   # The checker: once a second, whether a heartbeat came within the bound (dash's read has no
   # timeout). It ends with the lifeline, or when the beat file is gone.
@@ -257,9 +264,10 @@ op_lifeline() {
   trap reap USR1 HUP
   trap '' PIPE
   echo "lifeline $$"
-  while IFS= read -r line; do
+  # Not IFS= read: bash runs a trap inside read with read's IFS, and reap needs its word splitting.
+  while read -r line; do
     [ "$line" = confirmed ] && exit 0
-    : > "$beat"
+    true 2>/dev/null > "$beat"
   done
   reap
 }

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class LocalRun {
   static final String VAR = FamilyMark.VARIABLE;
+  /**
+   * The shell that runs the script: {@code sh} as on a host, or another with {@code -Dremote.shell}
+   * ({@code bash}: the {@code sh} of Red Hat's hosts).
+   */
+  static final String SHELL = System.getProperty("remote.shell", "sh");
 
   final int exit;
   final String out;
@@ -59,7 +65,9 @@ final class LocalRun {
   /** Starts {@code op}, its stdin and stdout pipes, its stderr to {@code err}. */
   static Process start(Map<String, String> env, String op, String[] args, ProcessBuilder.Redirect err)
       throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(RemoteScript.command(op, args));
+    List<String> command = new ArrayList<>(RemoteScript.command(op, args));
+    command.set(0, SHELL);
+    ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().remove(VAR);
     builder.environment().putAll(env);
     builder.redirectError(err);

@@ -31,29 +31,23 @@ import org.junit.jupiter.api.io.TempDir;
 class RemoteFamiliesTest {
   @TempDir Path dir;
   final String id = Procs.newClusterId();
-  final String otherId = id + "x";
+  Bystanders bystanders;
   Process stranger;
   Process otherCluster;
 
   @BeforeEach
   void startBystanders() throws IOException {
-    stranger = Procs.startUnmarked(dir, "exec sleep 600");
-    // Same node name, another cluster: the mark's exact value must tell them apart.
-    otherCluster = Procs.startMarked(otherId, "n_0", dir, "exec sleep 600");
-    Procs.awaitExec(stranger.pid(), "sleep");
-    Procs.awaitExec(otherCluster.pid(), "sleep");
+    bystanders = Bystanders.start(dir, id);
+    stranger = bystanders.stranger;
+    otherCluster = bystanders.otherCluster;
   }
 
   @AfterEach
   void bystandersSurviveAndNothingIsLeft() {
     try {
-      assertThat(stranger.isAlive()).as("the unmarked process").isTrue();
-      assertThat(otherCluster.isAlive()).as("the other cluster's process").isTrue();
+      bystanders.assertAliveAndEnd();
     } finally {
-      stranger.destroyForcibly();
-      otherCluster.destroyForcibly();
       Procs.killMarked(id);
-      Procs.killMarked(otherId);
     }
   }
 
@@ -179,6 +173,22 @@ class RemoteFamiliesTest {
   }
 
   @Test
+  void aMarkIsMatchedWholeNeverAsAPrefix() throws Exception {
+    Process n1 = Procs.startMarked(id, "n_1", dir, "exec sleep 600");
+    Process n10 = Procs.startMarked(id, "n_10", dir, "exec sleep 600");
+    Procs.awaitExec(n1.pid(), "sleep");
+    Procs.awaitExec(n10.pid(), "sleep");
+
+    LocalRun run = LocalRun.of("kill", VAR, mark("n_1"));
+
+    assertThat(RemoteScript.stops(run.ok()).get(mark("n_1")).familySize).as(run.out).isEqualTo(1);
+    assertThat(Procs.isGone(n1.pid())).isTrue();
+    assertThat(n10.isAlive()).isTrue();
+    assertThat(RemoteScript.signalled(LocalRun.of("signal", "CONT", VAR, mark("n_1")).ok()))
+        .containsEntry(mark("n_1"), 0);
+  }
+
+  @Test
   void signalStopsEveryMemberOfTheFamilyThenContinuesThem() throws Exception {
     Process node =
         Procs.startMarked(id, "n_0", dir, "sleep 600 & echo $! > c.tmp && mv c.tmp c.pid; wait");
@@ -200,13 +210,19 @@ class RemoteFamiliesTest {
 
   @Test
   void scanListsTheLiveMarkedProcessesOfTheClusterAndNoZombie() throws Exception {
-    // The node's shell becomes a sleep that never reaps its first child: a zombie with the mark.
+    // The node's shell becomes a sleep, which never reaps: its child, told to end once the shell is
+    // a sleep, stays a zombie with the mark.
     Process n0 =
-        Procs.startMarked(id, "n_0", dir, "sleep 0 & echo $! > z.tmp && mv z.tmp z.pid; exec sleep 600");
+        Procs.startMarked(
+            id,
+            "n_0",
+            dir,
+            "sh -c 'until [ -e go ]; do sleep 0.01; done' & echo $! > z.tmp && mv z.tmp z.pid; exec sleep 600");
     Process n1 = Procs.startMarked(id, "n_1", dir, "exec sleep 600");
     long zombie = Procs.awaitPidFile(dir.resolve("z.pid"));
     Procs.awaitExec(n0.pid(), "sleep");
     Procs.awaitExec(n1.pid(), "sleep");
+    Files.writeString(dir.resolve("go"), "");
     Await.until("the first child to be a zombie", () -> state(zombie) == 'Z', Duration.ofSeconds(10));
 
     LocalRun run = LocalRun.of("scan", VAR, FamilyMark.clusterPrefix(id));
