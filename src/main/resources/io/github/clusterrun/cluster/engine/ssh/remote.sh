@@ -143,7 +143,7 @@ op_scan() {
 families() {
   mode=$1 grace=$2 && shift 2
   now && t0=$ms && deadline=$((ms + grace * 1000)) && sweeps=0 && i=0
-  for f; do i=$((i + 1)) && eval "size_$i=0 gone_$i=0 how_$i= took_$i=0"; done
+  for f; do i=$((i + 1)) && eval "size_$i=0 gone_$i=0 how_$i= took_$i=0 sig_$i="; done
   while :; do
     S=$(marked '') && now && left=0 && i=0
     if [ $mode = stop ] && [ $ms -ge $deadline ]; then mode=kill; fi
@@ -168,7 +168,16 @@ families() {
         # The graceful request: to the root if it is a member (never to a pid reused since), else
         # to every member.
         root=${f##*:}
-        if member "$root" "$p"; then kill -s TERM "$root"; else kill -s TERM $p; fi 2>/dev/null
+        if member "$root" "$p"; then sig=" $root " && kill -s TERM "$root"; else sig=" $p " && kill -s TERM $p; fi 2>/dev/null
+        eval "sig_$i=\$sig"
+      else
+        # Then to every member seen after it, once (a daemon that detached, a child), as on the
+        # build machine: each gets the same chance to end gracefully.
+        eval "sig=\${sig_$i:-}"
+        for pid in $p; do
+          case $sig in *" $pid "*) ;; *) kill -s TERM "$pid" 2>/dev/null; sig="$sig$pid " ;; esac
+        done
+        eval "sig_$i=\$sig"
       fi
       [ $c = 0 ] || gone=0
       [ $size = 0 ] && size=$c
