@@ -19,8 +19,7 @@ import java.util.function.UnaryOperator;
  * <p>The options this class adds on the command line win over the user's SSH config ({@code ssh}
  * takes the first value it sees of each option, and the command line comes first), so that a build
  * never waits for a password prompt ({@code BatchMode}), never runs the user's {@code LocalCommand}
- * or {@code RemoteCommand}, opens none of the user's port forwardings, and prints only errors on
- * the stderr that nodes' console logs receive. Everything else (addresses, users, keys, the agent,
+ * or {@code RemoteCommand} and opens none of the user's port forwardings. Everything else (addresses, users, keys, the agent,
  * {@code ProxyJump}, {@code known_hosts}) comes from the user's config as for any {@code ssh}.
  */
 public final class SshOptions {
@@ -126,8 +125,8 @@ public final class SshOptions {
   }
 
   /**
-   * Arguments placed before all others on every {@code ssh} command line, so that they win (for
-   * tests, and for an option this class does not name).
+   * Arguments placed before the options this class adds on every {@code ssh} command line, so
+   * that they win (for tests, and for an option this class does not name).
    */
   public SshOptions withExtraArgs(List<String> args) {
     return new SshOptions(sshConfig, acceptNewHostKeys, connectTimeout, credentials, args, launcher);
@@ -182,7 +181,6 @@ public final class SshOptions {
     }
     option(args, "StrictHostKeyChecking", acceptNewHostKeys ? "accept-new" : "yes");
     option(args, "ConnectTimeout", Long.toString(Math.max(1, connectTimeout.toSeconds())));
-    option(args, "LogLevel", "ERROR");
     option(args, "ClearAllForwardings", "yes");
     option(args, "PermitLocalCommand", "no");
     option(args, "RemoteCommand", "none");

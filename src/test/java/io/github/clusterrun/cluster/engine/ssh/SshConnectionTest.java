@@ -139,7 +139,7 @@ class SshConnectionTest {
       assertThat(local(lines)).doesNotContain("confirmed").endsWith("beat\neof\n");
       assertThatThrownBy(() -> connection.run(List.of("true"), null, WAIT))
           .isInstanceOfSatisfying(SshException.class,
-              e -> assertThat(e.kind()).isEqualTo(Kind.CONNECTION_LOST));
+              e -> assertThat(e.kind()).as("%s", e.getMessage()).isEqualTo(Kind.CONNECTION_LOST));
     }
   }
 
@@ -150,10 +150,10 @@ class SshConnectionTest {
     Path control = connection.controlDir();
     assertThat(control.toString().length()).as("a short socket path").isLessThan(60);
     assertThat(Files.getPosixFilePermissions(control)).hasToString("[OWNER_READ, OWNER_WRITE, OWNER_EXECUTE]");
-    Process sleeper = connection.start(List.of("sh", "-c", "echo started; exec sleep 60"),
+    Process sleeper = connection.start(List.of("sh", "-c", "echo $$; exec sleep 60"),
         ProcessBuilder.Redirect.PIPE, ProcessBuilder.Redirect.DISCARD);
-    assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(sleeper.getInputStream(),
-        StandardCharsets.UTF_8)).readLine()).isEqualTo("started");
+    long remotePid = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(
+        sleeper.getInputStream(), StandardCharsets.UTF_8)).readLine());
     long start = System.nanoTime();
     connection.close();
     connection.close();
@@ -162,6 +162,12 @@ class SshConnectionTest {
     assertThat(connection.alive()).isFalse();
     assertThat(sleeper.waitFor(20, TimeUnit.SECONDS)).as("a channel still open is closed").isTrue();
     assertThat(control).doesNotExist();
+    // The host is this machine: the remote command outlived its channel (only its mark or the
+    // host's lifeline stop a node); ended here.
+    ProcessHandle remote = ProcessHandle.of(remotePid).orElseThrow();
+    assertThat(remote.isAlive()).isTrue();
+    remote.destroyForcibly();
+    remote.onExit().get(20, TimeUnit.SECONDS);
     assertThat(local(lines)).endsWith("confirmed\neof\n");
   }
 
@@ -174,7 +180,7 @@ class SshConnectionTest {
       assertThatThrownBy(() -> connection.start(List.of("true"),
           ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.DISCARD))
           .isInstanceOfSatisfying(SshException.class, e -> {
-            assertThat(e.kind()).isEqualTo(Kind.CONNECTION_LOST);
+            assertThat(e.kind()).as("%s", e.getMessage()).isEqualTo(Kind.CONNECTION_LOST);
             assertThat(e.getMessage()).contains(host.destination());
           });
       // Past the check, as in a race with the master's death: ssh fails, it does not connect.
@@ -192,7 +198,7 @@ class SshConnectionTest {
       long start = System.nanoTime();
       assertThatThrownBy(() -> connection.run(List.of("sleep", "30"), null, Duration.ofMillis(500)))
           .isInstanceOfSatisfying(SshException.class, e -> {
-            assertThat(e.kind()).isEqualTo(Kind.TIMED_OUT);
+            assertThat(e.kind()).as("%s", e.getMessage()).isEqualTo(Kind.TIMED_OUT);
             assertThat(e.getMessage()).contains("sleep 30").contains("500 ms");
           });
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
@@ -209,7 +215,7 @@ class SshConnectionTest {
     List<Path> before = controlDirs();
     assertThatThrownBy(() -> SshConnection.open(host, options.withSshConfig(config), List.of("true")))
         .isInstanceOfSatisfying(SshException.class, e -> {
-          assertThat(e.kind()).isEqualTo(Kind.AUTH_REFUSED);
+          assertThat(e.kind()).as("%s", e.getMessage()).isEqualTo(Kind.AUTH_REFUSED);
           assertThat(e.destination()).isEqualTo(host.destination());
           assertThat(e.getMessage()).contains(host.destination()).contains("Permission denied")
               .contains("settings.xml");
@@ -226,7 +232,7 @@ class SshConnectionTest {
     SshOptions strict = options.withSshConfig(config);
     assertThatThrownBy(() -> SshConnection.open(host, strict, List.of("true")))
         .isInstanceOfSatisfying(SshException.class, e -> {
-          assertThat(e.kind()).isEqualTo(Kind.HOST_KEY_UNKNOWN);
+          assertThat(e.kind()).as("%s", e.getMessage()).isEqualTo(Kind.HOST_KEY_UNKNOWN);
           assertThat(e.getMessage()).contains("known_hosts").contains("cluster.acceptNewHostKeys");
         });
     try (SshConnection connection = SshConnection.open(host, strict.withAcceptNewHostKeys(true),
@@ -254,7 +260,7 @@ class SshConnectionTest {
     assertThatThrownBy(() -> SshConnection.open(host,
         options.withSshConfig(config).withAcceptNewHostKeys(true), List.of("true")))
         .isInstanceOfSatisfying(SshException.class, e -> {
-          assertThat(e.kind()).isEqualTo(Kind.HOST_KEY_CHANGED);
+          assertThat(e.kind()).as("%s", e.getMessage()).isEqualTo(Kind.HOST_KEY_CHANGED);
           assertThat(e.getMessage()).contains("ssh-keygen -R 127.0.0.1");
         });
   }
@@ -264,7 +270,7 @@ class SshConnectionTest {
     SshHost closed = SshHost.parse("127.0.0.1:" + freePort());
     assertThatThrownBy(() -> SshConnection.open(closed, options, List.of("true")))
         .isInstanceOfSatisfying(SshException.class, e -> {
-          assertThat(e.kind()).isEqualTo(Kind.UNREACHABLE);
+          assertThat(e.kind()).as("%s", e.getMessage()).isEqualTo(Kind.UNREACHABLE);
           assertThat(e.getMessage()).contains(closed.destination()).contains("Connection refused")
               .contains("sshd runs");
         });
@@ -295,7 +301,7 @@ class SshConnectionTest {
         new SshOptions.Credentials(null, locked, "not it"));
     assertThatThrownBy(() -> SshConnection.open(host, wrong, List.of("true")))
         .isInstanceOfSatisfying(SshException.class, e -> {
-          assertThat(e.kind()).isEqualTo(Kind.AUTH_REFUSED);
+          assertThat(e.kind()).as("%s", e.getMessage()).isEqualTo(Kind.AUTH_REFUSED);
           assertThat(e.getMessage()).contains("passphrase");
         });
   }
@@ -315,7 +321,7 @@ class SshConnectionTest {
     assertThatThrownBy(() -> SshConnection.openAll(List.of(nowhere, host, nothing), options,
         h -> lifeline(dir.resolve("some"))))
         .isInstanceOfSatisfying(SshException.class, e -> {
-          assertThat(e.kind()).isEqualTo(Kind.UNREACHABLE);
+          assertThat(e.kind()).as("%s", e.getMessage()).isEqualTo(Kind.UNREACHABLE);
           assertThat(e.getMessage()).contains("2 SSH hosts cannot be used")
               .contains(nowhere.destination()).contains(nothing.destination())
               .doesNotContain(host.destination());
