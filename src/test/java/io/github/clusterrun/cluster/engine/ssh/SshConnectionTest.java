@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -147,27 +148,33 @@ class SshConnectionTest {
   void closeConfirmsEndsTheMasterAndDeletesTheControlDirectory() throws Exception {
     Path lines = dir.resolve("close").resolve("lines");
     SshConnection connection = open(lifeline(lines.getParent()));
-    Path control = connection.controlDir();
-    assertThat(control.toString().length()).as("a short socket path").isLessThan(60);
-    assertThat(Files.getPosixFilePermissions(control)).hasToString("[OWNER_READ, OWNER_WRITE, OWNER_EXECUTE]");
-    Process sleeper = connection.start(List.of("sh", "-c", "echo $$; exec sleep 60"),
-        ProcessBuilder.Redirect.PIPE, ProcessBuilder.Redirect.DISCARD);
-    long remotePid = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(
-        sleeper.getInputStream(), StandardCharsets.UTF_8)).readLine());
-    long start = System.nanoTime();
-    connection.close();
-    connection.close();
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no wait for the open channel")
-        .isLessThan(Duration.ofSeconds(3));
-    assertThat(connection.alive()).isFalse();
-    assertThat(sleeper.waitFor(20, TimeUnit.SECONDS)).as("a channel still open is closed").isTrue();
-    assertThat(control).doesNotExist();
-    // The host is this machine: the remote command outlived its channel (only its mark or the
-    // host's lifeline stop a node); ended here.
-    ProcessHandle remote = ProcessHandle.of(remotePid).orElseThrow();
-    assertThat(remote.isAlive()).isTrue();
-    remote.destroyForcibly();
-    remote.onExit().get(20, TimeUnit.SECONDS);
+    try {
+      Path control = connection.controlDir();
+      assertThat(control.toString().length()).as("a short socket path").isLessThan(60);
+      assertThat(Files.getPosixFilePermissions(control)).containsExactlyInAnyOrder(
+          PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+          PosixFilePermission.OWNER_EXECUTE);
+      Process sleeper = connection.start(List.of("sh", "-c", "echo $$; exec sleep 60"),
+          ProcessBuilder.Redirect.PIPE, ProcessBuilder.Redirect.DISCARD);
+      long remotePid = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(
+          sleeper.getInputStream(), StandardCharsets.UTF_8)).readLine());
+      long start = System.nanoTime();
+      connection.close();
+      connection.close();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no wait for the open channel")
+          .isLessThan(Duration.ofSeconds(3));
+      assertThat(connection.alive()).isFalse();
+      assertThat(sleeper.waitFor(20, TimeUnit.SECONDS)).as("a channel still open is closed").isTrue();
+      assertThat(control).doesNotExist();
+      // The host is this machine: the remote command outlived its channel (only its mark or the
+      // host's lifeline stop a node); ended here.
+      ProcessHandle remote = ProcessHandle.of(remotePid).orElseThrow();
+      assertThat(remote.isAlive()).isTrue();
+      remote.destroyForcibly();
+      remote.onExit().get(20, TimeUnit.SECONDS);
+    } finally {
+      connection.close();
+    }
     assertThat(local(lines)).endsWith("confirmed\neof\n");
   }
 
