@@ -48,7 +48,8 @@ class SshConnectionHostsTest {
     hosts = TestHosts.start(2);
     Path config = dir.resolve("ssh_config");
     TestSshd.writeSshConfig(config, hosts.key(), hosts.knownHosts());
-    options = SshOptions.defaults().withSshConfig(config).withConnectTimeout(CONNECT);
+    options = SshOptions.defaults().withSshConfig(config).withConnectTimeout(CONNECT)
+        .withControlParent(Files.createDirectories(dir.resolve("control")));
   }
 
   @AfterAll
@@ -59,9 +60,12 @@ class SshConnectionHostsTest {
   }
 
   @AfterEach
-  void noSshProcessLeft() {
+  void noSshProcessNorControlDirectoryLeft() throws IOException {
     Await.until("no ssh process of this JVM left", () -> ProcessHandle.current().children()
         .noneMatch(p -> p.isAlive() && p.info().command().orElse("").endsWith("/ssh")), WAIT);
+    try (java.util.stream.Stream<Path> left = Files.list(options.controlParent())) {
+      assertThat(left).isEmpty();
+    }
   }
 
   @Test

@@ -53,7 +53,8 @@ class SshConnectionTest {
     org.junit.jupiter.api.Assumptions.assumeTrue(reason == null, reason);
     sshd = TestSshd.start(Files.createDirectories(dir.resolve("sshd")));
     host = SshHost.parse(sshd.destination());
-    options = SshOptions.defaults().withSshConfig(sshd.sshConfig());
+    options = SshOptions.defaults().withSshConfig(sshd.sshConfig())
+        .withControlParent(Files.createDirectories(dir.resolve("control")));
   }
 
   @AfterAll
@@ -65,8 +66,11 @@ class SshConnectionTest {
   }
 
   @AfterEach
-  void noSshProcessLeft() {
+  void noSshProcessNorControlDirectoryLeft() throws IOException {
     Await.until("no ssh process of this JVM left", () -> sshChildren().isEmpty(), WAIT);
+    try (java.util.stream.Stream<Path> left = Files.list(options.controlParent())) {
+      assertThat(left).isEmpty();
+    }
   }
 
   @Test
@@ -150,7 +154,8 @@ class SshConnectionTest {
     SshConnection connection = open(lifeline(lines.getParent()));
     try {
       Path control = connection.controlDir();
-      assertThat(control.toString().length()).as("a short socket path").isLessThan(60);
+      assertThat(control.getParent()).isEqualTo(options.controlParent());
+      assertThat(SshOptions.defaults().controlParent()).hasToString("/tmp");
       assertThat(Files.getPosixFilePermissions(control)).containsExactlyInAnyOrder(
           PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
           PosixFilePermission.OWNER_EXECUTE);
@@ -219,7 +224,6 @@ class SshConnectionTest {
     TestSshd.keygen(stranger, "");
     Path config = dir.resolve("stranger_config");
     TestSshd.writeSshConfig(config, stranger, sshd.knownHosts());
-    List<Path> before = controlDirs();
     assertThatThrownBy(() -> SshConnection.open(host, options.withSshConfig(config), List.of("true")))
         .isInstanceOfSatisfying(SshException.class, e -> {
           assertThat(e.kind()).as("%s", e.getMessage()).isEqualTo(Kind.AUTH_REFUSED);
@@ -227,7 +231,6 @@ class SshConnectionTest {
           assertThat(e.getMessage()).contains(host.destination()).contains("Permission denied")
               .contains("settings.xml");
         });
-    assertThat(controlDirs()).isEqualTo(before);
   }
 
   @Test
@@ -417,13 +420,6 @@ class SshConnectionTest {
     return ProcessHandle.current().children()
         .filter(p -> p.isAlive() && p.info().command().map(c -> c.endsWith("/ssh")).orElse(false))
         .collect(Collectors.toList());
-  }
-
-  private static List<Path> controlDirs() throws IOException {
-    try (java.util.stream.Stream<Path> list = Files.list(Paths.get("/tmp"))) {
-      return list.filter(p -> p.getFileName().toString().startsWith("cmp-ssh")).sorted()
-          .collect(Collectors.toList());
-    }
   }
 
   private static int freePort() throws IOException {
