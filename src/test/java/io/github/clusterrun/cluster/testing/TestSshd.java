@@ -26,11 +26,15 @@ import java.util.stream.Collectors;
  * it is missing (the package installed, the service never started), {@code sshd} runs in a mount
  * namespace of its own with a tmpfs on {@code /run}, so nothing of the machine changes.
  *
- * <p>{@link #close()} stops {@code sshd} and every process of its sessions, and waits for them.
+ * <p>Every process of its sessions carries {@link #SESSION_VARIABLE} ({@code SetEnv}), so that
+ * {@link #close()} finds and stops them all, even those re-parented to init when their session
+ * ended (a command a closed channel left running), and waits for them.
  */
 public final class TestSshd implements AutoCloseable {
   private static final Path SSHD = Paths.get("/usr/sbin/sshd");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+  /** The environment variable of every process of this sshd's sessions; its value is the port. */
+  public static final String SESSION_VARIABLE = "CLUSTER_TEST_SSHD";
 
   private final Path dir;
   private final int port;
@@ -104,7 +108,7 @@ public final class TestSshd implements AutoCloseable {
         "UseDNS no",
         "PrintMotd no",
         "PermitRootLogin prohibit-password",
-        "SetEnv HOME=" + dir.resolve("home"),
+        "SetEnv HOME=" + dir.resolve("home") + " " + SESSION_VARIABLE + "=" + port,
         "PidFile " + dir.resolve("sshd.pid"),
         ""));
     List<String> command = new ArrayList<>();
@@ -187,7 +191,35 @@ public final class TestSshd implements AutoCloseable {
 
   /** Whether any process of this sshd (itself or a session's) is alive. */
   public boolean anyProcessAlive() {
-    return process.isAlive() || process.descendants().anyMatch(ProcessHandle::isAlive);
+    return process.isAlive() || !sessionProcesses().isEmpty();
+  }
+
+  /** The live processes that carry this sshd's {@link #SESSION_VARIABLE}, read from /proc. */
+  public List<ProcessHandle> sessionProcesses() {
+    byte[] mark = ("\0" + SESSION_VARIABLE + "=" + port + "\0").getBytes(StandardCharsets.UTF_8);
+    return ProcessHandle.allProcesses().filter(p -> {
+      try {
+        byte[] environ = Files.readAllBytes(Paths.get("/proc/" + p.pid() + "/environ"));
+        byte[] padded = new byte[environ.length + 1];
+        System.arraycopy(environ, 0, padded, 1, environ.length);
+        return indexOf(padded, mark) >= 0;
+      } catch (IOException | SecurityException goneOrNotOurs) {
+        return false;
+      }
+    }).collect(Collectors.toList());
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   /** Stops sshd and every process of its sessions, and waits for them; harmless twice. */
@@ -202,22 +234,21 @@ public final class TestSshd implements AutoCloseable {
   }
 
   private synchronized void stop() {
-    // Its sessions' processes first: sshd does not end them when it ends.
+    // Its sessions' processes first (sshd does not end them when it ends), then sshd.
     List<ProcessHandle> all = process.descendants().collect(Collectors.toList());
+    all.addAll(sessionProcesses());
     all.forEach(ProcessHandle::destroyForcibly);
     process.destroy();
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
-      for (ProcessHandle handle : all) {
-        handle.onExit().get(10, TimeUnit.SECONDS);
-      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("a process of sshd on port " + port + " did not end", e);
     }
+    Await.until("every process of sshd on port " + port + " gone",
+        () -> all.stream().noneMatch(ProcessHandle::isAlive) && sessionProcesses().isEmpty(),
+        Duration.ofSeconds(10));
   }
 
   private static boolean isRoot() {

@@ -58,7 +58,7 @@ final class Master {
       Duration bound = options.connectTimeout().plus(OPEN_MARGIN);
       String line = await(first, bound);
       if (line == null) {
-        throw failure(host, options, command, process, errors, bound);
+        throw failure(host, options, command, process, errors, first.isDone(), bound);
       }
       Heartbeat heartbeat = Heartbeat.start(process.getOutputStream(), name + "-heartbeat");
       return new Master(process, errors, heartbeat, line, sessionEnded);
@@ -185,13 +185,19 @@ final class Master {
     }
   }
 
-  /** Why the master gave no first line: ssh's words, classified, once it has ended. */
+  /**
+   * Why the master gave no first line: ssh's words, classified, once it has ended. At end of
+   * file ({@code stdoutEnded}) ssh is failing: it is let end alone, or its words could be cut off
+   * by a kill; at the bound it is killed.
+   */
   private static SshException failure(SshHost host, SshOptions options, SshCommand command,
-      Process process, Drain errors, Duration bound) {
-    boolean ranOut = process.isAlive();
+      Process process, Drain errors, boolean stdoutEnded, Duration bound) {
     boolean connected = Files.exists(command.socket());
-    kill(process);
     try {
+      if (stdoutEnded) {
+        process.waitFor(5, TimeUnit.SECONDS);
+      }
+      kill(process);
       errors.awaitEnd(Duration.ofSeconds(5));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -202,9 +208,10 @@ final class Master {
     if (!stderr.isEmpty()) {
       return SshException.classify(host, stderr, passphrase);
     }
-    if (!ranOut) {
-      return new SshException(Kind.OTHER, host, "the session command ended without a line (ssh "
-          + "exited " + process.exitValue() + ")", "check that sh works on the host");
+    if (stdoutEnded) {
+      String exit = process.isAlive() ? "ssh still ran" : "ssh exited " + process.exitValue();
+      return new SshException(Kind.OTHER, host, "the session command ended without a line ("
+          + exit + ")", "check that sh works on the host");
     }
     if (connected) {
       return new SshException(Kind.OTHER, host, "connected, but the session command printed "

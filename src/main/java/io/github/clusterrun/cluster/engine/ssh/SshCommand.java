@@ -48,7 +48,7 @@ final class SshCommand {
    * SshOptions#KEEP_ALIVE_COUNT} probes unanswered, which ends the build's side of the lifeline.
    */
   ProcessBuilder master(List<String> sessionCommand) throws IOException {
-    List<String> argv = start();
+    List<String> argv = start("INFO");
     argv.add("-M");
     argv.add("-S");
     argv.add(socket().toString());
@@ -75,7 +75,7 @@ final class SshCommand {
 
   /** A channel over the master running {@code remoteCommand}; its exit code is the command's. */
   ProcessBuilder channel(List<String> remoteCommand) {
-    List<String> argv = start();
+    List<String> argv = start("ERROR");
     argv.add("-S");
     argv.add(socket().toString());
     argv.add("-o");
@@ -90,7 +90,7 @@ final class SshCommand {
 
   /** Asks the master to close every channel and exit. */
   ProcessBuilder exit() {
-    List<String> argv = start();
+    List<String> argv = start("ERROR");
     argv.add("-S");
     argv.add(socket().toString());
     argv.add("-O");
@@ -109,9 +109,17 @@ final class SshCommand {
     return builder(options, argv);
   }
 
-  private List<String> start() {
+  /**
+   * {@code ssh}, the log level, the options' base. The master logs at {@code INFO}, whatever the
+   * user's config says, so that its stderr says why it failed or ended ({@code Timeout, server not
+   * responding} is {@code INFO}); channels log only errors, since a node's stderr, and so its
+   * console log, is its channel's.
+   */
+  private List<String> start(String logLevel) {
     List<String> argv = new ArrayList<>();
     argv.add("ssh");
+    argv.add("-o");
+    argv.add("LogLevel=" + logLevel);
     argv.addAll(options.base());
     return argv;
   }

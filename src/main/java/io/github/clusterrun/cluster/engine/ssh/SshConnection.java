@@ -3,20 +3,15 @@ package io.github.clusterrun.cluster.engine.ssh;
 import io.github.clusterrun.cluster.engine.ssh.SshException.Kind;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * The build's one SSH connection to a host, through the system's OpenSSH client: a {@link Master}
@@ -99,10 +94,10 @@ public final class SshConnection implements AutoCloseable {
       throws SshException {
     Path controlDir;
     try {
-      controlDir = makeControlDir();
+      controlDir = ControlDirectory.make(options.controlParent());
     } catch (IOException e) {
-      throw new SshException(Kind.OTHER, host, "no control directory for ssh (" + e + ")",
-          "make /tmp writable");
+      throw new SshException(Kind.OTHER, host, "no directory for ssh's control socket (" + e + ")",
+          "make " + options.controlParent() + " writable");
     }
     SshCommand command = new SshCommand(host, options, controlDir);
     try {
@@ -110,11 +105,11 @@ public final class SshConnection implements AutoCloseable {
       Master master = Master.start(host, options, command, sessionCommand);
       return new SshConnection(host, options, controlDir, command, master);
     } catch (IOException e) {
-      deleteTree(controlDir);
+      ControlDirectory.delete(controlDir);
       throw new SshException(Kind.OTHER, host, "ssh could not be started (" + e + ")",
           "install the OpenSSH client (ssh) on the build machine");
     } catch (SshException | RuntimeException | Error e) {
-      deleteTree(controlDir);
+      ControlDirectory.delete(controlDir);
       throw e;
     }
   }
@@ -306,7 +301,7 @@ public final class SshConnection implements AutoCloseable {
     }
     closed = true;
     master.end(command);
-    deleteTree(controlDir);
+    ControlDirectory.delete(controlDir);
   }
 
   /** The connection's control directory, for tests. */
@@ -328,18 +323,6 @@ public final class SshConnection implements AutoCloseable {
     return "ssh connection to " + host.destination() + (master.alive() ? "" : " (ended)");
   }
 
-  /**
-   * A fresh owner-only directory under {@code /tmp} (short, for the socket's path), or the JVM's
-   * temporary directory where there is no {@code /tmp}.
-   */
-  private static Path makeControlDir() throws IOException {
-    Path tmp = Paths.get("/tmp");
-    Path parent = Files.isDirectory(tmp) && Files.isWritable(tmp)
-        ? tmp : Paths.get(System.getProperty("java.io.tmpdir"));
-    return Files.createTempDirectory(parent, "cmp-ssh",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-  }
-
   private static void feed(OutputStream stdin, byte[] bytes, String name) {
     Thread writer = new Thread(() -> {
       try (OutputStream out = stdin) {
@@ -352,13 +335,5 @@ public final class SshConnection implements AutoCloseable {
     }, name);
     writer.setDaemon(true);
     writer.start();
-  }
-
-  private static void deleteTree(Path root) {
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      // Already gone, or unreadable: nothing of the connection in it matters any more.
-    }
   }
 }

@@ -1,6 +1,8 @@
 package io.github.clusterrun.cluster.engine.ssh;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,9 +21,9 @@ import java.util.function.UnaryOperator;
  * <p>The options this class adds on the command line win over the user's SSH config ({@code ssh}
  * takes the first value it sees of each option, and the command line comes first), so that a build
  * never waits for a password prompt ({@code BatchMode}), never runs the user's {@code LocalCommand}
- * or {@code RemoteCommand}, opens none of the user's port forwardings, and prints only errors on
- * the stderr that nodes' console logs receive. Everything else (addresses, users, keys, the agent,
- * {@code ProxyJump}, {@code known_hosts}) comes from the user's config as for any {@code ssh}.
+ * or {@code RemoteCommand} and opens none of the user's port forwardings. Everything else
+ * (addresses, users, keys, the agent, {@code ProxyJump}, {@code known_hosts}) comes from the
+ * user's config as for any {@code ssh}.
  */
 public final class SshOptions {
   /** The default bound on establishing a TCP connection and reading the server's banner. */
@@ -39,6 +41,7 @@ public final class SshOptions {
   private final Map<String, Credentials> credentials;
   private final List<String> extraArgs;
   private final UnaryOperator<List<String>> launcher;
+  private final Path controlParent;
 
   /**
    * A {@code <server>} of Maven's {@code settings.xml} whose id is the host, as Maven's SSH wagon
@@ -81,27 +84,35 @@ public final class SshOptions {
       Duration connectTimeout,
       Map<String, Credentials> credentials,
       List<String> extraArgs,
-      UnaryOperator<List<String>> launcher) {
+      UnaryOperator<List<String>> launcher,
+      Path controlParent) {
     this.sshConfig = sshConfig;
     this.acceptNewHostKeys = acceptNewHostKeys;
     this.connectTimeout = connectTimeout;
     this.credentials = Collections.unmodifiableMap(new LinkedHashMap<>(credentials));
     this.extraArgs = List.copyOf(extraArgs);
     this.launcher = launcher;
+    this.controlParent = controlParent;
   }
 
   /**
    * The user's SSH config ({@code ~/.ssh/config}), strict host keys, a 10 s connect timeout, no
-   * credentials, each command launched as it is.
+   * credentials, each command launched as it is, control sockets under {@code /tmp} (or the JVM's
+   * temporary directory where there is no {@code /tmp}).
    */
   public static SshOptions defaults() {
-    return new SshOptions(
-        null, false, DEFAULT_CONNECT_TIMEOUT, Map.of(), List.of(), UnaryOperator.identity());
+    Path tmp = Paths.get("/tmp");
+    Path parent = Files.isDirectory(tmp) && Files.isWritable(tmp)
+        ? tmp : Paths.get(System.getProperty("java.io.tmpdir"));
+    return new SshOptions(null, false, DEFAULT_CONNECT_TIMEOUT, Map.of(), List.of(),
+        UnaryOperator.identity(), parent);
   }
 
   /** {@code ssh -F file} instead of the user's {@code ~/.ssh/config}; null for the user's. */
   public SshOptions withSshConfig(Path file) {
-    return new SshOptions(file, acceptNewHostKeys, connectTimeout, credentials, extraArgs, launcher);
+    return new SshOptions(
+        file, acceptNewHostKeys, connectTimeout, credentials, extraArgs,
+        launcher, controlParent);
   }
 
   /**
@@ -109,28 +120,39 @@ public final class SshOptions {
    * StrictHostKeyChecking=accept-new}); a changed key is refused either way.
    */
   public SshOptions withAcceptNewHostKeys(boolean accept) {
-    return new SshOptions(sshConfig, accept, connectTimeout, credentials, extraArgs, launcher);
+    return new SshOptions(
+        sshConfig, accept, connectTimeout, credentials, extraArgs,
+        launcher, controlParent);
   }
 
   /** The bound on connecting to a host ({@code ConnectTimeout}, whole seconds, at least 1). */
   public SshOptions withConnectTimeout(Duration timeout) {
     Objects.requireNonNull(timeout);
-    return new SshOptions(sshConfig, acceptNewHostKeys, timeout, credentials, extraArgs, launcher);
-  }
-
-  /** Credentials for the host whose {@link SshHost#destination()} or {@link SshHost#host()} is {@code id}. */
-  public SshOptions withCredentials(String id, Credentials server) {
-    Map<String, Credentials> all = new LinkedHashMap<>(credentials);
-    all.put(id, server);
-    return new SshOptions(sshConfig, acceptNewHostKeys, connectTimeout, all, extraArgs, launcher);
+    return new SshOptions(
+        sshConfig, acceptNewHostKeys, timeout, credentials, extraArgs,
+        launcher, controlParent);
   }
 
   /**
-   * Arguments placed before all others on every {@code ssh} command line, so that they win (for
-   * tests, and for an option this class does not name).
+   * Credentials (a {@code settings.xml} {@code <server>}) for the host whose {@link
+   * SshHost#destination()} or else {@link SshHost#host()} is {@code id}.
+   */
+  public SshOptions withCredentials(String id, Credentials server) {
+    Map<String, Credentials> all = new LinkedHashMap<>(credentials);
+    all.put(id, server);
+    return new SshOptions(
+        sshConfig, acceptNewHostKeys, connectTimeout, all, extraArgs,
+        launcher, controlParent);
+  }
+
+  /**
+   * Arguments placed before the options this class adds on every {@code ssh} command line, so
+   * that they win (for tests, and for an option this class does not name).
    */
   public SshOptions withExtraArgs(List<String> args) {
-    return new SshOptions(sshConfig, acceptNewHostKeys, connectTimeout, credentials, args, launcher);
+    return new SshOptions(
+        sshConfig, acceptNewHostKeys, connectTimeout, credentials, args,
+        launcher, controlParent);
   }
 
   /**
@@ -139,7 +161,23 @@ public final class SshOptions {
    * to stop the nodes). It must run the command itself, not a child of it.
    */
   public SshOptions withLauncher(UnaryOperator<List<String>> launch) {
-    return new SshOptions(sshConfig, acceptNewHostKeys, connectTimeout, credentials, extraArgs, launch);
+    return new SshOptions(
+        sshConfig, acceptNewHostKeys, connectTimeout, credentials, extraArgs,
+        launch, controlParent);
+  }
+
+  /**
+   * Where each connection makes the directory of its control socket: a short path, since a Unix
+   * socket's path is limited to about 104 bytes.
+   */
+  public SshOptions withControlParent(Path parent) {
+    Objects.requireNonNull(parent);
+    return new SshOptions(sshConfig, acceptNewHostKeys, connectTimeout, credentials, extraArgs,
+        launcher, parent);
+  }
+
+  public Path controlParent() {
+    return controlParent;
   }
 
   public Optional<Path> sshConfig() {
@@ -182,7 +220,6 @@ public final class SshOptions {
     }
     option(args, "StrictHostKeyChecking", acceptNewHostKeys ? "accept-new" : "yes");
     option(args, "ConnectTimeout", Long.toString(Math.max(1, connectTimeout.toSeconds())));
-    option(args, "LogLevel", "ERROR");
     option(args, "ClearAllForwardings", "yes");
     option(args, "PermitLocalCommand", "no");
     option(args, "RemoteCommand", "none");

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,7 +53,8 @@ class SshConnectionTest {
     org.junit.jupiter.api.Assumptions.assumeTrue(reason == null, reason);
     sshd = TestSshd.start(Files.createDirectories(dir.resolve("sshd")));
     host = SshHost.parse(sshd.destination());
-    options = SshOptions.defaults().withSshConfig(sshd.sshConfig());
+    options = SshOptions.defaults().withSshConfig(sshd.sshConfig())
+        .withControlParent(Files.createDirectories(dir.resolve("control")));
   }
 
   @AfterAll
@@ -64,8 +66,11 @@ class SshConnectionTest {
   }
 
   @AfterEach
-  void noSshProcessLeft() {
+  void noSshProcessNorControlDirectoryLeft() throws IOException {
     Await.until("no ssh process of this JVM left", () -> sshChildren().isEmpty(), WAIT);
+    try (java.util.stream.Stream<Path> left = Files.list(options.controlParent())) {
+      assertThat(left).isEmpty();
+    }
   }
 
   @Test
@@ -139,7 +144,7 @@ class SshConnectionTest {
       assertThat(local(lines)).doesNotContain("confirmed").endsWith("beat\neof\n");
       assertThatThrownBy(() -> connection.run(List.of("true"), null, WAIT))
           .isInstanceOfSatisfying(SshException.class,
-              e -> assertThat(e.kind()).isEqualTo(Kind.CONNECTION_LOST));
+              e -> assertThat(e.kind()).as("%s", e.getMessage()).isEqualTo(Kind.CONNECTION_LOST));
     }
   }
 
@@ -147,21 +152,34 @@ class SshConnectionTest {
   void closeConfirmsEndsTheMasterAndDeletesTheControlDirectory() throws Exception {
     Path lines = dir.resolve("close").resolve("lines");
     SshConnection connection = open(lifeline(lines.getParent()));
-    Path control = connection.controlDir();
-    assertThat(control.toString().length()).as("a short socket path").isLessThan(60);
-    assertThat(Files.getPosixFilePermissions(control)).hasToString("[OWNER_READ, OWNER_WRITE, OWNER_EXECUTE]");
-    Process sleeper = connection.start(List.of("sh", "-c", "echo started; exec sleep 60"),
-        ProcessBuilder.Redirect.PIPE, ProcessBuilder.Redirect.DISCARD);
-    assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(sleeper.getInputStream(),
-        StandardCharsets.UTF_8)).readLine()).isEqualTo("started");
-    long start = System.nanoTime();
-    connection.close();
-    connection.close();
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no wait for the open channel")
-        .isLessThan(Duration.ofSeconds(3));
-    assertThat(connection.alive()).isFalse();
-    assertThat(sleeper.waitFor(20, TimeUnit.SECONDS)).as("a channel still open is closed").isTrue();
-    assertThat(control).doesNotExist();
+    try {
+      Path control = connection.controlDir();
+      assertThat(control.getParent()).isEqualTo(options.controlParent());
+      assertThat(SshOptions.defaults().controlParent()).hasToString("/tmp");
+      assertThat(Files.getPosixFilePermissions(control)).containsExactlyInAnyOrder(
+          PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+          PosixFilePermission.OWNER_EXECUTE);
+      Process sleeper = connection.start(List.of("sh", "-c", "echo $$; exec sleep 60"),
+          ProcessBuilder.Redirect.PIPE, ProcessBuilder.Redirect.DISCARD);
+      long remotePid = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(
+          sleeper.getInputStream(), StandardCharsets.UTF_8)).readLine());
+      long start = System.nanoTime();
+      connection.close();
+      connection.close();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no wait for the open channel")
+          .isLessThan(Duration.ofSeconds(3));
+      assertThat(connection.alive()).isFalse();
+      assertThat(sleeper.waitFor(20, TimeUnit.SECONDS)).as("a channel still open is closed").isTrue();
+      assertThat(control).doesNotExist();
+      // The host is this machine: the remote command outlived its channel (only its mark or the
+      // host's lifeline stop a node); ended here.
+      ProcessHandle remote = ProcessHandle.of(remotePid).orElseThrow();
+      assertThat(remote.isAlive()).isTrue();
+      remote.destroyForcibly();
+      remote.onExit().get(20, TimeUnit.SECONDS);
+    } finally {
+      connection.close();
+    }
     assertThat(local(lines)).endsWith("confirmed\neof\n");
   }
 
@@ -174,7 +192,7 @@ class SshConnectionTest {
       assertThatThrownBy(() -> connection.start(List.of("true"),
           ProcessBuilder.Redirect.DISCARD, ProcessBuilder.Redirect.DISCARD))
           .isInstanceOfSatisfying(SshException.class, e -> {
-            assertThat(e.kind()).isEqualTo(Kind.CONNECTION_LOST);
+            assertThat(e.kind()).as("%s", e.getMessage()).isEqualTo(Kind.CONNECTION_LOST);
             assertThat(e.getMessage()).contains(host.destination());
           });
       // Past the check, as in a race with the master's death: ssh fails, it does not connect.
@@ -192,7 +210,7 @@ class SshConnectionTest {
       long start = System.nanoTime();
       assertThatThrownBy(() -> connection.run(List.of("sleep", "30"), null, Duration.ofMillis(500)))
           .isInstanceOfSatisfying(SshException.class, e -> {
-            assertThat(e.kind()).isEqualTo(Kind.TIMED_OUT);
+            assertThat(e.kind()).as("%s", e.getMessage()).isEqualTo(Kind.TIMED_OUT);
             assertThat(e.getMessage()).contains("sleep 30").contains("500 ms");
           });
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
@@ -206,15 +224,13 @@ class SshConnectionTest {
     TestSshd.keygen(stranger, "");
     Path config = dir.resolve("stranger_config");
     TestSshd.writeSshConfig(config, stranger, sshd.knownHosts());
-    List<Path> before = controlDirs();
     assertThatThrownBy(() -> SshConnection.open(host, options.withSshConfig(config), List.of("true")))
         .isInstanceOfSatisfying(SshException.class, e -> {
-          assertThat(e.kind()).isEqualTo(Kind.AUTH_REFUSED);
+          assertThat(e.kind()).as("%s", e.getMessage()).isEqualTo(Kind.AUTH_REFUSED);
           assertThat(e.destination()).isEqualTo(host.destination());
           assertThat(e.getMessage()).contains(host.destination()).contains("Permission denied")
               .contains("settings.xml");
         });
-    assertThat(controlDirs()).isEqualTo(before);
   }
 
   @Test
@@ -226,7 +242,7 @@ class SshConnectionTest {
     SshOptions strict = options.withSshConfig(config);
     assertThatThrownBy(() -> SshConnection.open(host, strict, List.of("true")))
         .isInstanceOfSatisfying(SshException.class, e -> {
-          assertThat(e.kind()).isEqualTo(Kind.HOST_KEY_UNKNOWN);
+          assertThat(e.kind()).as("%s", e.getMessage()).isEqualTo(Kind.HOST_KEY_UNKNOWN);
           assertThat(e.getMessage()).contains("known_hosts").contains("cluster.acceptNewHostKeys");
         });
     try (SshConnection connection = SshConnection.open(host, strict.withAcceptNewHostKeys(true),
@@ -254,7 +270,7 @@ class SshConnectionTest {
     assertThatThrownBy(() -> SshConnection.open(host,
         options.withSshConfig(config).withAcceptNewHostKeys(true), List.of("true")))
         .isInstanceOfSatisfying(SshException.class, e -> {
-          assertThat(e.kind()).isEqualTo(Kind.HOST_KEY_CHANGED);
+          assertThat(e.kind()).as("%s", e.getMessage()).isEqualTo(Kind.HOST_KEY_CHANGED);
           assertThat(e.getMessage()).contains("ssh-keygen -R 127.0.0.1");
         });
   }
@@ -264,7 +280,7 @@ class SshConnectionTest {
     SshHost closed = SshHost.parse("127.0.0.1:" + freePort());
     assertThatThrownBy(() -> SshConnection.open(closed, options, List.of("true")))
         .isInstanceOfSatisfying(SshException.class, e -> {
-          assertThat(e.kind()).isEqualTo(Kind.UNREACHABLE);
+          assertThat(e.kind()).as("%s", e.getMessage()).isEqualTo(Kind.UNREACHABLE);
           assertThat(e.getMessage()).contains(closed.destination()).contains("Connection refused")
               .contains("sshd runs");
         });
@@ -295,7 +311,7 @@ class SshConnectionTest {
         new SshOptions.Credentials(null, locked, "not it"));
     assertThatThrownBy(() -> SshConnection.open(host, wrong, List.of("true")))
         .isInstanceOfSatisfying(SshException.class, e -> {
-          assertThat(e.kind()).isEqualTo(Kind.AUTH_REFUSED);
+          assertThat(e.kind()).as("%s", e.getMessage()).isEqualTo(Kind.AUTH_REFUSED);
           assertThat(e.getMessage()).contains("passphrase");
         });
   }
@@ -315,7 +331,7 @@ class SshConnectionTest {
     assertThatThrownBy(() -> SshConnection.openAll(List.of(nowhere, host, nothing), options,
         h -> lifeline(dir.resolve("some"))))
         .isInstanceOfSatisfying(SshException.class, e -> {
-          assertThat(e.kind()).isEqualTo(Kind.UNREACHABLE);
+          assertThat(e.kind()).as("%s", e.getMessage()).isEqualTo(Kind.UNREACHABLE);
           assertThat(e.getMessage()).contains("2 SSH hosts cannot be used")
               .contains(nowhere.destination()).contains(nothing.destination())
               .doesNotContain(host.destination());
@@ -404,13 +420,6 @@ class SshConnectionTest {
     return ProcessHandle.current().children()
         .filter(p -> p.isAlive() && p.info().command().map(c -> c.endsWith("/ssh")).orElse(false))
         .collect(Collectors.toList());
-  }
-
-  private static List<Path> controlDirs() throws IOException {
-    try (java.util.stream.Stream<Path> list = Files.list(Paths.get("/tmp"))) {
-      return list.filter(p -> p.getFileName().toString().startsWith("cmp-ssh")).sorted()
-          .collect(Collectors.toList());
-    }
   }
 
   private static int freePort() throws IOException {

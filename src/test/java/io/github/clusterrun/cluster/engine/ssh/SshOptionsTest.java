@@ -16,7 +16,7 @@ class SshOptionsTest {
   void defaultsAreStrictBatchAndQuiet() {
     SshOptions options = SshOptions.defaults();
     assertThat(pairs(options.base())).contains("-o StrictHostKeyChecking=yes",
-        "-o ConnectTimeout=10", "-o LogLevel=ERROR", "-o ClearAllForwardings=yes",
+        "-o ConnectTimeout=10", "-o ClearAllForwardings=yes",
         "-o PermitLocalCommand=no", "-o RemoteCommand=none");
     assertThat(options.base()).doesNotContain("-F");
     assertThat(options.hostArgs(HOST)).containsExactly("-o", "BatchMode=yes", "h1");
