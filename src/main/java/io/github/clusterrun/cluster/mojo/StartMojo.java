@@ -3,6 +3,7 @@ package io.github.clusterrun.cluster.mojo;
 import io.github.clusterrun.cluster.ClusterException;
 import io.github.clusterrun.cluster.ClusterLog;
 import io.github.clusterrun.cluster.config.ClusterConfig;
+import io.github.clusterrun.cluster.engine.ssh.SshConnection;
 import io.github.clusterrun.cluster.config.ClusterConfigBuilder;
 import io.github.clusterrun.cluster.config.ConfigException;
 import io.github.clusterrun.cluster.config.MainClassCheck;
@@ -319,12 +320,21 @@ public class StartMojo extends AbstractClusterMojo {
     for (Map.Entry<String, String> property : properties.entrySet()) {
       project.getProperties().setProperty(property.getKey(), property.getValue());
     }
+    int hosts = config.sshHosts().isEmpty() ? 0 : new java.util.LinkedHashSet<>(config.sshHosts()).size();
     log.info(
         String.format(
-            "Cluster of %d node%s ready in %d ms: %s (properties in %s)",
+            "Cluster of %d node%s ready in %d ms%s: %s (properties in %s)",
             config.nodes(),
             config.nodes() == 1 ? "" : "s",
             Duration.ofNanos(System.nanoTime() - begin).toMillis(),
+            hosts == 0
+                ? ""
+                : String.format(
+                    " on %d host%s (%d SSH connection%s in this build)",
+                    hosts,
+                    hosts == 1 ? "" : "s",
+                    SshConnection.connectionsMade(),
+                    SshConnection.connectionsMade() == 1 ? "" : "s"),
             cluster.hosts(),
             cluster.layout().propertiesFile()));
     return cluster;

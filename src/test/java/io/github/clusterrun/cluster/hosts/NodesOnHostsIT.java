@@ -169,7 +169,7 @@ class NodesOnHostsIT {
     }
     assertThat(log)
         .containsPattern(
-            "Cluster of 3 nodes ready in \\d+ ms: " + Pattern.quote(hosts.hosts().get(0).address()) + ":\\d+,"
+            "Cluster of 3 nodes ready in \\d+ ms on 3 hosts \\(3 SSH connections in this build\\): " + Pattern.quote(hosts.hosts().get(0).address()) + ":\\d+,"
                 + Pattern.quote(hosts.hosts().get(1).address()) + ":\\d+," + Pattern.quote(hosts.hosts().get(2).address()));
     assertThat(log).containsPattern("Deleted target/cluster and " + Pattern.quote(hosts.remoteDirectory().toString()) + "/c-[0-9a-f]{16} on h0, .* on h1, .* on h2: 1 integration tests? passed");
     assertThat(project.resolve("target/cluster")).doesNotExist();
@@ -390,7 +390,7 @@ class NodesOnHostsIT {
     int exit = build.run();
     String log = build.log();
     assertThat(exit).as(log).isZero();
-    Matcher ready = Pattern.compile("Cluster of 3 nodes ready in \\d+ ms: (\\S+)").matcher(log);
+    Matcher ready = Pattern.compile("Cluster of 3 nodes ready in \\d+ ms on 3 hosts \\(3 SSH connections in this build\\): (\\S+)").matcher(log);
     assertThat(ready.find()).as(log).isTrue();
     for (TestHosts.Host host : hosts.hosts()) {
       assertThat(ready.group(1)).contains(host.address() + ":");
