@@ -29,27 +29,31 @@ class ZooKeeperEnsembleIT {
     return Integer.parseInt(System.getProperty("cluster.node." + node + ".port.client"));
   }
 
+  /** {@code <address>:<client port>} of a node: 127.0.0.1 here, its host's address on another host. */
+  private static String client(int node) {
+    return System.getProperty("cluster.hosts.client").split(",")[node];
+  }
+
   @Test
   void oneLeaderTwoFollowersAndAWriteThroughOneNodeIsReadOnTheOthers() throws Exception {
     String hosts = System.getProperty("cluster.hosts.client");
-    assertEquals(
-        "127.0.0.1:" + clientPort(0) + ",127.0.0.1:" + clientPort(1) + ",127.0.0.1:" + clientPort(2),
-        hosts,
-        "cluster.hosts.client lists the client port of every node");
+    for (int node = 0; node < 3; node++) {
+      assertTrue(client(node).endsWith(":" + clientPort(node)), "cluster.hosts.client lists the client port of every node: " + hosts);
+    }
 
     List<String> modes = new ArrayList<>();
     for (int node = 0; node < 3; node++) {
-      modes.add(mode(clientPort(node)));
+      modes.add(mode(client(node)));
     }
     Collections.sort(modes);
     assertEquals(List.of("follower", "follower", "leader"), modes);
 
     byte[] data = "written through n_0".getBytes(StandardCharsets.UTF_8);
-    try (ZooKeeper zk = connect("127.0.0.1:" + clientPort(0))) {
+    try (ZooKeeper zk = connect(client(0))) {
       zk.create("/formed", data, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
     }
     for (int node = 1; node < 3; node++) {
-      try (ZooKeeper zk = connect("127.0.0.1:" + clientPort(node))) {
+      try (ZooKeeper zk = connect(client(node))) {
         // sync: this node has caught up with the leader before it answers the read.
         CountDownLatch synced = new CountDownLatch(1);
         zk.sync("/formed", (rc, path, ctx) -> synced.countDown(), null);
@@ -64,16 +68,17 @@ class ZooKeeperEnsembleIT {
   }
 
   /** The node's mode, from the {@code srvr} four-letter word. */
-  private static String mode(int port) throws Exception {
-    String answer = fourLetterWord(port, "srvr");
+  private static String mode(String node) throws Exception {
+    String answer = fourLetterWord(node, "srvr");
     Matcher m = Pattern.compile("(?m)^Mode: (\\w+)").matcher(answer);
-    assertTrue(m.find(), "srvr on port " + port + " answered: " + answer);
+    assertTrue(m.find(), "srvr on " + node + " answered: " + answer);
     return m.group(1);
   }
 
-  private static String fourLetterWord(int port, String word) throws Exception {
+  private static String fourLetterWord(String node, String word) throws Exception {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+      int colon = node.lastIndexOf(':');
+      socket.connect(new InetSocketAddress(node.substring(0, colon), Integer.parseInt(node.substring(colon + 1))), 10_000);
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
       out.write(word.getBytes(StandardCharsets.US_ASCII));

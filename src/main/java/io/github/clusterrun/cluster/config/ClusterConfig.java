@@ -84,6 +84,28 @@ public final class ClusterConfig {
     return this;
   }
 
+  private List<String> classpath = List.of();
+  private boolean javaNodes;
+
+  ClusterConfig java(List<String> entries, boolean nodes) {
+    this.classpath = List.copyOf(entries);
+    this.javaNodes = nodes;
+    return this;
+  }
+
+  /**
+   * The project's classpath, as given to {@code <mainClass>} nodes and commands ({@code -cp}, its
+   * entries joined by the path separator); empty when none is a {@code <mainClass>}.
+   */
+  public List<String> classpath() {
+    return classpath;
+  }
+
+  /** Whether the nodes are {@code <mainClass>} nodes, which need {@code java} where they run. */
+  public boolean javaNodes() {
+    return javaNodes;
+  }
+
   /** The hosts the nodes run on, node i on host i mod H; empty when every node is local. */
   public List<String> sshHosts() {
     return sshHosts;

@@ -292,6 +292,11 @@ public final class ClusterConfigBuilder {
   }
 
   private Path javaExecutable(Path base) throws ConfigException {
+    if (!sshHosts.isEmpty()) {
+      // On the hosts: the java of their PATH (checked on every host before any node starts), or
+      // the program <javaExecutable> names there.
+      return Paths.get(javaExecutable == null || javaExecutable.isBlank() ? "java" : javaExecutable.trim());
+    }
     String java =
         javaExecutable == null || javaExecutable.isBlank()
             ? Paths.get(System.getProperty("java.home"), "bin", "java").toString()
@@ -568,7 +573,8 @@ public final class ClusterConfigBuilder {
         prefix,
         fileTemplates)
         .formation(before, after, order)
-        .hosts(sshHosts, checkHosts(stop.clusterDirectory(), before));
+        .hosts(sshHosts, checkHosts(stop.clusterDirectory(), before))
+        .java(mainClass != null || beforeStart.stream().anyMatch(c -> c.mainClass != null) ? classpath : List.of(), mainClass != null);
   }
 
   /** The default root of the remote directories on every host. */
@@ -579,6 +585,8 @@ public final class ClusterConfigBuilder {
 
   /** The SSH settings of a cluster whose nodes run on {@code <sshHosts>}; null for a local one. */
   private SshSettings checkHosts(Path clusterDirectory, List<ClusterCommand> before) throws ConfigException {
+    // A <mainClass> node or command on the hosts runs the java of each host on the project's
+    // classpath, which the engine copies there (once, cached by content).
     if (sshHosts.isEmpty()) {
       return null;
     }
@@ -591,19 +599,11 @@ public final class ClusterConfigBuilder {
             "give [user@]host[:port] (e.g. <sshHost>deploy@10.0.0.11:2222</sshHost>) or a Host of your SSH config");
       }
     }
-    if (mainClass != null) {
+    if (stopInput != null && !stopInput.isEmpty()) {
       throw new ConfigException(
-          "mainClass",
-          "is set, but the nodes run on <sshHosts>, where this version does not copy the project's classpath",
-          "run a program of the hosts with <executable> (e.g. a start script that calls java), or leave out <sshHosts>");
-    }
-    for (RawCommand command : beforeStart) {
-      if (command.mainClass != null) {
-        throw new ConfigException(
-            "beforeStart",
-            "has a <mainClass> command, but the nodes run on <sshHosts>, where this version does not copy the project's classpath",
-            "give the command an <executable> of the hosts");
-      }
+          "stopInput",
+          "is set, but the nodes run on <sshHosts>, where this version stops a node with SIGTERM only",
+          "leave <stopInput> out (the nodes get SIGTERM, then SIGKILL after <stopTimeout>), or leave out <sshHosts>");
     }
     String root = remoteDirectory == null || remoteDirectory.isBlank() ? DEFAULT_REMOTE_DIRECTORY : remoteDirectory.trim();
     while (root.length() > 1 && root.endsWith("/")) {
@@ -661,19 +661,7 @@ public final class ClusterConfigBuilder {
       throw new ConfigException(
           "mainClass", "is '" + mainClass + "', which is not a class name", "give a class name such as com.example.Server");
     }
-    String java =
-        javaExecutable == null || javaExecutable.isBlank()
-            ? Paths.get(System.getProperty("java.home"), "bin", "java").toString()
-            : javaExecutable;
-    Path program;
-    try {
-      program = Executables.resolve(java, base, pathEnvironment);
-    } catch (ConfigException e) {
-      throw new ConfigException(
-          "javaExecutable",
-          "is '" + java + "', which is not a java program",
-          "leave it out to use the JDK that runs Maven, or give the path of bin/java");
-    }
+    Path program = javaExecutable(base);
     for (String arg : jvmArgs) {
       if (arg == null) {
         throw new ConfigException("jvmArgs", "has an empty <jvmArg>", "remove it or give it a value");

@@ -37,6 +37,14 @@ public interface Engine extends AutoCloseable {
   void prepare(List<Node> nodes, Path staged) throws IOException;
 
   /**
+   * The project's classpath ({@code local}, as the build machine's {@code java} takes it) as the
+   * {@code java} of this place takes it: itself here, its copy in a host's cache there.
+   */
+  default String classpath(String local) {
+    return local;
+  }
+
+  /**
    * Starts a command of {@code node} where the node runs (a {@code beforeStart} command): with the
    * node's mark and {@code environment}, in its working directory, stdin an empty pipe, its output
    * appended to {@code log} on the build machine; the process returned ends when the command does,

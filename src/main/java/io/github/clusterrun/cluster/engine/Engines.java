@@ -62,7 +62,10 @@ public final class Engines implements AutoCloseable {
                 try {
                   SshEngine engine = SshEngine.open(name, ssh, clusterId, grace, true, platform, log);
                   try {
-                    engine.check(fixed);
+                    engine.check(fixed, config.javaNodes());
+                    if (!config.classpath().isEmpty()) {
+                      engine.useClasspath(engine.shipClasspath(config.classpath()));
+                    }
                   } catch (ClusterException e) {
                     engine.removeEmptyDirectory();
                     engine.close();
@@ -157,6 +160,14 @@ public final class Engines implements AutoCloseable {
     if (engines != null) {
       engines.close();
     }
+  }
+
+  /** The project's classpath as the java of each place takes it, by host ("" for the build machine). */
+  public Map<String, String> classpaths(String local) {
+    Map<String, String> byHost = new LinkedHashMap<>();
+    byHost.put("", local);
+    hosts.forEach((name, engine) -> byHost.put(name, engine.classpath(local)));
+    return byHost;
   }
 
   /** The place of node {@code index}: host {@code index mod H}. */

@@ -381,7 +381,10 @@ public final class ClusterStarter {
                 String last = null;
                 for (int i = 0; i < commands.size(); i++) {
                   ClusterCommand command = commands.get(i);
-                  List<String> line = commandLine(command, values);
+                  List<String> line = new ArrayList<>();
+                  for (String word : commandLine(command, values)) {
+                    line.add(placement.onPlace(node.index(), word));
+                  }
                   last = command.shortForm(line);
                   Path output = layout.beforeStartLog(node.name(), i + 1);
                   Map<String, String> env = environment(command, node.environment(), values, node.mark());
@@ -553,7 +556,13 @@ public final class ClusterStarter {
     for (int i = 0; i < config.nodes(); i++) {
       places.add(engines.hostOf(i));
     }
-    return new Placement(layout, config.ssh(), places, engines.ports(config.nodes(), config.ports(), config.basePort()));
+    Placement placement =
+        new Placement(layout, config.ssh(), places, engines.ports(config.nodes(), config.ports(), config.basePort()));
+    if (config.classpath().isEmpty()) {
+      return placement;
+    }
+    String local = String.join(java.io.File.pathSeparator, config.classpath());
+    return placement.withClasspaths(local, engines.classpaths(local));
   }
 
   private List<Map<String, Integer>> allocatePorts() throws IOException, ClusterException {

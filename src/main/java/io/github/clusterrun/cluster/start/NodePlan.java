@@ -28,7 +28,7 @@ final class NodePlan {
     List<String> command = new ArrayList<>();
     command.add(config.executable().toString());
     for (String argument : config.arguments()) {
-      command.add(values.resolve(argument));
+      command.add(placement.onPlace(index, values.resolve(argument)));
     }
     Map<String, String> env = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : config.environment().entrySet()) {

@@ -21,6 +21,7 @@ public final class Placement {
   private final SshSettings ssh;
   private final List<Place> places;
   private final List<Map<String, Integer>> ports;
+  private Map<String, String> classpaths = Map.of();
 
   /**
    * @param ssh how remote nodes are reached, or null when every place is local
@@ -52,6 +53,27 @@ public final class Placement {
       ports.add(node.ports());
     }
     return new Placement(cluster.layout(), cluster.ssh().orElse(null), places, ports);
+  }
+
+  /**
+   * With the project's classpath as each host's java takes it ({@code local} → the host's copy, by
+   * host; "" for the build machine): {@link #onPlace} then rewrites {@code -cp}.
+   */
+  public Placement withClasspaths(String local, Map<String, String> byHost) {
+    Placement p = new Placement(layout, ssh, places, ports);
+    p.classpaths = Map.copyOf(byHost);
+    p.localClasspath = local;
+    return p;
+  }
+
+  private String localClasspath;
+
+  /** {@code argument} of node {@code index}'s command, as where it runs takes it (its classpath there). */
+  public String onPlace(int index, String argument) {
+    if (localClasspath == null || !argument.equals(localClasspath)) {
+      return argument;
+    }
+    return classpaths.getOrDefault(places.get(index).sshHost(), argument);
   }
 
   public int size() {

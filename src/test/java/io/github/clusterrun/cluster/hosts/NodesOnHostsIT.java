@@ -379,6 +379,63 @@ class NodesOnHostsIT {
     }
   }
 
+  // ---- ZooKeeper: the recipe of the local IT, with @{node.host}, on three hosts ----
+
+  @Test
+  void aZooKeeperEnsembleFormsOverThreeHosts() throws Exception {
+    Path root = TARGET.resolve("zookeeper");
+    deleteTree(root);
+    Path project = root.resolve("zk");
+    copyTree(Paths.get("src/it/zookeeper-ensemble-formed-from-files"), project);
+    copyTree(Paths.get("src/it/it-parent"), root.resolve("it-parent"));
+    for (Path pom : List.of(project.resolve("pom.xml"), root.resolve("it-parent/pom.xml"))) {
+      Files.writeString(pom, filtered(Files.readString(pom)));
+    }
+    // The local recipe binds and lists 127.0.0.1; on the hosts each node binds its host's address.
+    Path pom = project.resolve("pom.xml");
+    String recipe = Files.readString(pom);
+    String onHosts =
+        recipe
+            .replace("clientPortAddress=127.0.0.1", "clientPortAddress=@{node.host}")
+            .replace("server.@{node.number}=127.0.0.1:", "server.@{node.number}=@{node.host}:");
+    assertThat(onHosts).isNotEqualTo(recipe).doesNotContain("127.0.0.1");
+    Files.writeString(pom, onHosts);
+    MavenBuild build = build(project, "verify");
+    int exit = build.run();
+    String log = build.log();
+    assertThat(exit).as(log).isZero();
+    assertThat(log).contains("Running it.ZooKeeperEnsembleIT").containsPattern("Tests run: 1, Failures: 0, Errors: 0");
+    assertThat(log).containsPattern("h0: classpath of \\d+ entries in \\S+/classpath, (all there already|\\d+ copied)");
+    assertThat(log).containsPattern("Deleted target/cluster and \\S+ on h0, \\S+ on h1, \\S+ on h2");
+    assertNothingLeftButTheClasspathCache();
+
+    // A second build finds the classpath on every host: it copies nothing.
+    MavenBuild again = build(project, "verify");
+    assertThat(again.run()).as(again.log()).isZero();
+    for (int i = 0; i < 3; i++) {
+      assertThat(again.log()).containsPattern("h" + i + ": classpath of \\d+ entries in \\S+/classpath, all there already");
+    }
+  }
+
+  /** The invoker's filtering of an IT's POM, for the tokens the ITs use. */
+  private static String filtered(String pom) {
+    return pom.replace("@project.version@", System.getProperty("plugin.version"))
+        .replace("@surefire.version@", System.getProperty("surefire.version"))
+        .replace("@junit.version@", System.getProperty("junit.version"))
+        .replace("@project.groupId@", "io.github.clusterrun")
+        .replace("@project.artifactId@", "cluster-maven-plugin")
+        .replace("@project.build.testOutputDirectory@", System.getProperty("testnode.classpath"))
+        .replace("@project.basedir@", Paths.get("").toAbsolutePath().toString());
+  }
+
+  /** As {@link #assertNothingLeft}, but the classpath cache may stay (it is kept by design). */
+  private static void assertNothingLeftButTheClasspathCache() {
+    for (TestHosts.Host host : hosts.hosts()) {
+      assertThat(marked(host, null)).as("marked processes on " + host.name()).isEmpty();
+      assertThat(hosts.ssh(host, "ls " + hosts.remoteDirectory()).out.trim()).as(host.name()).isEqualTo("classpath");
+    }
+  }
+
   // ---- the quickstart, as the README shows it, on three hosts ----
 
   @Test

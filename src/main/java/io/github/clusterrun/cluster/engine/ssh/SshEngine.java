@@ -54,6 +54,7 @@ public final class SshEngine implements Engine {
   private final String clusterId;
   private final ClusterLog log;
   private final Map<String, Process> followers = new ConcurrentHashMap<>();
+  private volatile String classpath;
 
   private SshEngine(SshConnection connection, Place place, SshSettings settings, String clusterId, ClusterLog log) {
     this.connection = connection;
@@ -119,10 +120,15 @@ public final class SshEngine implements Engine {
    * Checks, before any node starts, that the cluster can run on this host: its remote directory can
    * be made and written, and {@code fixedPorts} are free there.
    */
-  public void check(List<Integer> fixedPorts) throws ClusterException {
+  public void check(List<Integer> fixedPorts, boolean java) throws ClusterException {
     List<String> problems = new ArrayList<>();
-    String out = run("check", settings.remoteDirectory(), "0");
+    String out = run("check", settings.remoteDirectory(), java ? "1" : "0");
     for (String line : out.split("\n")) {
+      if (line.equals("java missing")) {
+        problems.add(
+            "no java on the PATH of its user, which the <mainClass> nodes need: install a JDK there, or set"
+                + " <javaExecutable> to the path of its bin/java");
+      }
       if (line.startsWith("dir fail")) {
         problems.add(
             "the remote directory "
@@ -150,6 +156,92 @@ public final class SshEngine implements Engine {
     if (!problems.isEmpty()) {
       throw new ClusterException(place.sshHost() + ": " + String.join("; ", problems));
     }
+  }
+
+  /**
+   * Copies the classpath {@code entries} of the build machine into this host's cache, where they are
+   * kept by content ({@code <remoteDirectory's parent>/classpath/<sha-256>}): what a build copied,
+   * the next finds there and copies nothing. Returns the classpath as the host's {@code java} takes
+   * it. An entry that does not exist here is passed as it is.
+   */
+  public String shipClasspath(List<String> entries) throws ClusterException {
+    String cache = settings.remoteDirectory().substring(0, settings.remoteDirectory().lastIndexOf('/')) + "/classpath";
+    List<String> remote = new ArrayList<>();
+    Map<String, Path> local = new java.util.LinkedHashMap<>();
+    for (String entry : entries) {
+      Path path = java.nio.file.Paths.get(entry);
+      if (!Files.exists(path)) {
+        remote.add(entry);
+        continue;
+      }
+      String hash;
+      try {
+        hash = ContentHash.of(path);
+      } catch (IOException e) {
+        throw new ClusterException("Cannot read the classpath entry " + entry + ": " + e.getMessage(), e);
+      }
+      String target = cache + "/" + hash + (Files.isDirectory(path) ? "" : "/" + path.getFileName());
+      remote.add(target);
+      local.put(target, path);
+    }
+    List<String> test = new ArrayList<>(List.of("sh", "-c", "for t; do [ -e \"$t\" ] && echo \"$t\"; done; true", "sh"));
+    test.addAll(local.keySet());
+    SshConnection.Result there;
+    try {
+      there = connection.run(test, null, OPERATION_TIMEOUT);
+    } catch (SshException e) {
+      throw new ClusterException(place.sshHost() + ": " + e.getMessage(), e);
+    }
+    java.util.Set<String> present = new java.util.HashSet<>(List.of(there.stdout().split("\n")));
+    long bytes = 0;
+    int copied = 0;
+    for (Map.Entry<String, Path> e : local.entrySet()) {
+      if (present.contains(e.getKey())) {
+        continue;
+      }
+      try {
+        bytes += copy(e.getValue(), e.getKey());
+        copied++;
+      } catch (IOException failed) {
+        throw new ClusterException(
+            place.sshHost() + ": the classpath entry " + e.getValue() + " could not be copied to " + e.getKey() + ": "
+                + failed.getMessage(), failed);
+      }
+    }
+    log.info(
+        place.sshHost() + ": classpath of " + local.size() + " entries in " + cache
+            + (copied == 0 ? ", all there already" : ", " + copied + " copied (" + bytes / 1024 + " KiB)"));
+    return String.join(":", remote);
+  }
+
+  /** Records the classpath {@link #shipClasspath} made for this host. */
+  public void useClasspath(String shipped) {
+    this.classpath = shipped;
+  }
+
+  @Override
+  public String classpath(String local) {
+    return classpath == null ? local : classpath;
+  }
+
+  /** Copies a jar or a directory to {@code target} on the host, whole or not at all; the bytes sent. */
+  private long copy(Path entry, String target) throws IOException {
+    byte[] bytes;
+    List<String> command;
+    if (Files.isDirectory(entry)) {
+      bytes = tar(entry);
+      command =
+          List.of("sh", "-c", "t=$1.$$ && mkdir -p \"$t\" && tar -C \"$t\" -xf - && { [ -e \"$1\" ] || mv \"$t\" \"$1\"; }; rm -rf \"$t\"; [ -e \"$1\" ]", "sh", target);
+    } else {
+      bytes = Files.readAllBytes(entry);
+      command =
+          List.of("sh", "-c", "mkdir -p \"${1%/*}\" && cat > \"$1.$$\" && mv \"$1.$$\" \"$1\"", "sh", target);
+    }
+    SshConnection.Result done = io(() -> connection.run(command, bytes, OPERATION_TIMEOUT));
+    if (done.exit() != 0) {
+      throw new IOException(done.stderr().trim());
+    }
+    return bytes.length;
   }
 
   /** Removes the cluster's remote directory if it is empty (as a failed check may leave it). */
@@ -251,7 +343,10 @@ public final class SshEngine implements Engine {
       pid = Long.parseLong(first == null ? "" : first.trim());
     } catch (NumberFormatException e) {
       process.destroyForcibly();
-      throw new IOException("the host did not say the node's pid (it said " + first + ")");
+      throw new IOException(
+          "the host did not say the node's pid (it said " + first + "): the channel may have been refused;"
+              + " sshd's MaxSessions (10 by default) bounds the channels of one connection, and a node takes"
+              + " two (its launch and its log)");
     }
     follow(node, pid, remoteLog, consoleLog);
     return new Launched(process, pid);
