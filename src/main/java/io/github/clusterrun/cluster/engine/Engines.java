@@ -62,7 +62,7 @@ public final class Engines implements AutoCloseable {
                 try {
                   SshEngine engine = SshEngine.open(name, ssh, clusterId, grace, true, platform, log);
                   try {
-                    engine.check(fixed, config.javaNodes());
+                    engine.check(fixed, config.javaNodes() ? config.executable().toString() : null);
                     if (!config.classpath().isEmpty()) {
                       engine.useClasspath(engine.shipClasspath(config.classpath()));
                     }

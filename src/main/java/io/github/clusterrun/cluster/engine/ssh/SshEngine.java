@@ -118,16 +118,19 @@ public final class SshEngine implements Engine {
 
   /**
    * Checks, before any node starts, that the cluster can run on this host: its remote directory can
-   * be made and written, and {@code fixedPorts} are free there.
+   * be made and written, {@code fixedPorts} are free there, and {@code java} (a program, or null
+   * when no node is a {@code <mainClass>}) is there.
    */
-  public void check(List<Integer> fixedPorts, boolean java) throws ClusterException {
+  public void check(List<Integer> fixedPorts, String java) throws ClusterException {
     List<String> problems = new ArrayList<>();
-    String out = run("check", settings.remoteDirectory(), java ? "1" : "0");
+    String out = run("check", settings.remoteDirectory(), java == null ? "0" : java);
     for (String line : out.split("\n")) {
       if (line.equals("java missing")) {
         problems.add(
-            "no java on the PATH of its user, which the <mainClass> nodes need: install a JDK there, or set"
-                + " <javaExecutable> to the path of its bin/java");
+            "java".equals(java)
+                ? "no java on the PATH of its user, which the <mainClass> nodes need: install a JDK there, or set"
+                    + " <javaExecutable> to the path of its bin/java"
+                : "no program " + java + " (<javaExecutable>) there: give the path of bin/java of a JDK of the host");
       }
       if (line.startsWith("dir fail")) {
         problems.add(

@@ -116,15 +116,16 @@ op_inuse() {
 }
 
 op_check() {
-  [ $# = 2 ] || usage "check <dir> <java:0|1>"
-  case $2 in 0 | 1) ;; *) usage "java must be 0 or 1: '$2'" ;; esac
+  [ $# = 2 ] || usage "check <dir> <java:0|1|program>"
+  case $2 in '') usage "java must be 0, 1 or a program: '$2'" ;; esac
   probe=$1/.cluster-remote-probe.$$
   if ! err=$(mkdir -p -- "$1" 2>&1); then echo "dir fail $(oneline "$err")"
   elif [ ! -d "$1" ]; then echo "dir fail not a directory"
   elif true 2>/dev/null > "$probe" && rm -f -- "$probe"; then echo "dir ok"
   else echo "dir fail not writable by $(id -un)"
   fi
-  [ "$2" = 0 ] || echo "java $(command -v java || echo missing)"
+  java=$2 && [ "$java" = 1 ] && java=java
+  [ "$java" = 0 ] || echo "java $(command -v "$java" || echo missing)"
   uid=$(id -u) && echo "user $(id -un 2>/dev/null || echo "$uid") $uid"
   sudo=no
   [ "$uid" = 0 ] || { command -v sudo && sudo -n true; } >/dev/null 2>&1 </dev/null && sudo=yes

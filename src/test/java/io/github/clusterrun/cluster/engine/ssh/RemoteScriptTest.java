@@ -119,6 +119,19 @@ class RemoteScriptTest {
   }
 
   @Test
+  void checkLooksForTheJavaProgramItIsGiven() throws IOException {
+    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+    Check there = RemoteScript.check(LocalRun.of("check", dir.resolve("r1").toString(), java.toString()).ok());
+    assertThat(there.java()).contains(java.toString());
+    assertThat(there.javaMissing()).isFalse();
+
+    Check missing =
+        RemoteScript.check(LocalRun.of("check", dir.resolve("r2").toString(), dir.resolve("no-jdk/bin/java").toString()).ok());
+    assertThat(missing.javaMissing()).isTrue();
+    assertThat(missing.java()).isEmpty();
+  }
+
+  @Test
   void checkReportsADirectoryItCannotWriteIn() throws IOException {
     assumeFalse(ROOT, "root writes in any directory: the file case covers root");
     Path readOnly = Files.createDirectory(dir.resolve("ro"));
@@ -196,7 +209,7 @@ class RemoteScriptTest {
             List.of("nosuchop"),
             List.of("ports", "many"),
             List.of("inuse", "80x"),
-            List.of("check", "/tmp", "2"),
+            List.of("check", "/tmp", ""),
             List.of("scan", "NOT-A-VAR", "x/"),
             List.of("stop", VAR, "ten", "c/n_0:0"),
             List.of("stop", VAR, "1", "c/n_0"),
