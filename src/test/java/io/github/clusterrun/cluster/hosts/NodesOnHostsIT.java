@@ -443,7 +443,19 @@ class NodesOnHostsIT {
     Path project = TARGET.resolve("quickstart");
     deleteTree(project);
     copyTree(Paths.get("examples/quickstart"), project);
-    MavenBuild build = build(project, "verify");
+    // The README's snippet, added to the quickstart's configuration: the hosts come from the POM.
+    String readme = Files.readString(Paths.get("README.md"));
+    Matcher snippet =
+        Pattern.compile("START SNIPPET: ssh-hosts -->\\s*```xml\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+    assertThat(snippet.find()).as("the README's ssh-hosts snippet").isTrue();
+    Path pom = project.resolve("pom.xml");
+    String quickstart = Files.readString(pom);
+    assertThat(quickstart).contains("<nodes>3</nodes>");
+    Files.writeString(pom, quickstart.replace("<nodes>3</nodes>", "<nodes>3</nodes>\n" + snippet.group(1)));
+    MavenBuild build =
+        MavenBuild.of(
+            project, "verify", "-Dcluster.sshConfig=" + sshConfig, "-Dcluster.remoteDirectory=" + hosts.remoteDirectory());
+    builds.add(build);
     int exit = build.run();
     String log = build.log();
     assertThat(exit).as(log).isZero();
