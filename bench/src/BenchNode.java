@@ -11,17 +11,18 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The node program of the benchmarks, run by every plugin under test as
- * {@code java -cp <dir> BenchNode --port=P --delay-ms=D --linger-ms=L --stamp-file=F [--busy-ms=B] [--tag=...]}.
+ * {@code java -cp <dir> BenchNode --port=P --delay-ms=D --linger-ms=L --stamp-file=F [--busy-ms=B] [--host=A] [--tag=...]}.
  *
- * <p>It binds 127.0.0.1:P {@code delay-ms} after its main method starts and answers every HTTP request
- * with 200 (after serving one request to itself, so that the first real one loads no classes), or 503
- * for the first {@code busy-ms} after its port opens (a server that accepts before it is healthy). On
- * SIGTERM it closes its port, lingers {@code linger-ms} in its shutdown hook, then exits. It appends to
- * the stamp file, in epoch ms: {@code launch} (its fork, from /proc, ±10 ms), {@code open} (port
- * listening and healthy: {@code busy-ms} after it listens), {@code term} (SIGTERM) and {@code exit} (linger
- * over); and with its first 200, {@code touches}: the connections it accepted until then, that one
- * included (a probe's bare connect counts, a refused one cannot). {@code --tag} is ignored: it lets the
- * benchmark find its processes.
+ * <p>It binds A:P (A is 127.0.0.1 unless given; a node on another host is given that host's address)
+ * {@code delay-ms} after its main method starts and answers every HTTP request with 200 (after serving
+ * one request to itself, so that the first real one loads no classes), or 503 for the first {@code
+ * busy-ms} after its port opens (a server that accepts before it is healthy). On SIGTERM it closes its
+ * port, lingers {@code linger-ms} in its shutdown hook, then exits. It appends to the stamp file, in
+ * epoch ms: {@code launch} (its fork, from /proc, ±10 ms), {@code open} (port listening and healthy:
+ * {@code busy-ms} after it listens), {@code term} (SIGTERM) and {@code exit} (linger over); and with its
+ * first 200, {@code touches}: the connections it accepted until then, that one included (a probe's bare
+ * connect counts, a refused one cannot). {@code --tag} is ignored: it lets the benchmark find its
+ * processes.
  */
 public final class BenchNode {
   private static final byte[] BUSY = ("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
@@ -39,6 +40,7 @@ public final class BenchNode {
     long delay = 0;
     long linger = 0;
     long busy = 0;
+    String host = "127.0.0.1";
     for (String arg : args) {
       String value = arg.substring(arg.indexOf('=') + 1);
       if (arg.startsWith("--port=")) {
@@ -49,6 +51,8 @@ public final class BenchNode {
         linger = Long.parseLong(value);
       } else if (arg.startsWith("--busy-ms=")) {
         busy = Long.parseLong(value);
+      } else if (arg.startsWith("--host=")) {
+        host = value;
       } else if (arg.startsWith("--stamp-file=")) {
         stamp = Paths.get(value);
       }
@@ -87,7 +91,7 @@ public final class BenchNode {
     Thread.sleep(Math.max(0, main + delay - System.currentTimeMillis()));
     ServerSocket listening = new ServerSocket();
     listening.setReuseAddress(true);
-    listening.bind(new InetSocketAddress("127.0.0.1", port), 256);
+    listening.bind(new InetSocketAddress(host, port), 256);
     server = listening;
     healthyAt = System.currentTimeMillis() + busy;
     String open = "open=" + healthyAt + "\n";

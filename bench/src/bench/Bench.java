@@ -5,6 +5,7 @@ import bench.Logs.MavenLog;
 import bench.Logs.Mojo;
 import bench.Logs.Samples;
 import bench.Logs.Stamps;
+import io.github.clusterrun.cluster.testing.TestHosts;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -36,6 +37,7 @@ public final class Bench {
       Pattern.compile("^\\s*(n_\\d+) \\(pid \\d+\\): (stopped gracefully in|killed after the stop timeout,) (\\d+) ms");
   private static final Pattern FAMILY = Pattern.compile("(\\d+) processes in its family");
   private static final Pattern DELETED = Pattern.compile("^Deleted ");
+  private static final Pattern ON_HOSTS = Pattern.compile(" on (\\d+) hosts? \\((\\d+) SSH connections? in this build\\)");
   /** The freeze node: a shell forking children that live 5 s, as fast as it can. */
   static final String FORK_LOOP = "while :; do sleep 5 & done";
 
@@ -54,7 +56,7 @@ public final class Bench {
   public static void main(String[] args) throws Exception {
     Bench b = new Bench();
     String defaults = "reps=3 peer-reps=2 peer-big-reps=1 overhead-reps=5 scale-reps=1 sizes=1,8,32 scale-nodes=128 files=100000"
-        + " delay-ms=2000 busy-ms=3000 linger-ms=1000 only=start,busy,cleanup,overhead,scale,stoporder,freeze";
+        + " delay-ms=2000 busy-ms=3000 linger-ms=1000 only=start,busy,cleanup,overhead,scale,stoporder,freeze,hosts";
     for (String kv : defaults.split(" ")) {
       b.opt.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
     }
@@ -140,6 +142,9 @@ public final class Bench {
     }
     if (only.contains("freeze")) {
       freeze();
+    }
+    if (only.contains("hosts")) {
+      hosts();
     }
     machine.put("load average at the end", loadAverage());
     machine.put("benchmark run time", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - begin) + " s (without building the plugin)");
@@ -459,6 +464,54 @@ public final class Bench {
     }
   }
 
+  /**
+   * 9 BenchNodes on the build machine against the same 9 on 3 hosts over SSH (3 each), the same readiness for
+   * both: the hosts are TestHosts' (the plugin's test classes), network namespaces with an sshd each, made as
+   * root; they share this machine's files (java, the node's classes, the stamps) but the remote directory.
+   */
+  private void hosts() throws Exception {
+    String why = TestHosts.unavailableReason();
+    if (why != null) {
+      results.add("hosts", "skipped", 9, 0, why.replaceAll("[,\\n]", ";"), "skipped", 1, "");
+      log("hosts skipped: " + why);
+      return;
+    }
+    TestHosts hosts = TestHosts.start(3);
+    try {
+      StringBuilder config = new StringBuilder();
+      for (int i = 0; i < 3; i++) {
+        config.append("Host h" + i + "\n  HostName " + hosts.hosts().get(i).address() + "\n  User root\n  IdentityFile " + hosts.key()
+            + "\n  IdentitiesOnly yes\n  UserKnownHostsFile " + hosts.knownHosts() + "\n  GlobalKnownHostsFile /dev/null\n"
+            + "  StrictHostKeyChecking yes\n");
+      }
+      Path sshConfig = Files.writeString(hosts.runDir().resolve("ssh_config"), config);
+      String[] ssh = {"-Dcluster.sshHosts=h0,h1,h2", "-Dcluster.sshConfig=" + sshConfig, "-Dcluster.remoteDirectory=" + hosts.remoteDirectory()};
+      for (int rep = 0; rep <= reps; rep++) { // rep 0 warms up both
+        for (String where : rep % 2 == 1 ? List.of("local", "3-hosts") : List.of("3-hosts", "local")) {
+          Path stamps = fresh(work.resolve("stamps-hosts-" + where));
+          Path dir = project("hosts-" + where, false, poms.clusterNodes(9, true, num("delay-ms"), 0, lingerMs, stamps.toString()));
+          MvnRun r = check(mvn(dir, "hosts-" + where + "-r" + rep, true, true, where.equals("local") ? new String[0] : ssh));
+          Mojo start = r.log().mojos("cluster-maven-plugin", "start").get(0);
+          Mojo stop = r.log().mojos("cluster-maven-plugin", "stop").get(0);
+          Line ready = r.log().find(start.first(), CLUSTER_READY);
+          Matcher m = ON_HOSTS.matcher(ready.text());
+          if (m.find() ? !where.equals("3-hosts") || !m.group(1).equals("3") : where.equals("3-hosts")) {
+            throw new IllegalStateException("the nodes did not run where asked (" + where + "): " + ready.text() + "; see " + r.logFile());
+          }
+          if (rep > 0) {
+            details("hosts", stopScenario("hosts"), where, 9, rep, r, List.of(start), READY, ready.time(), stop, stamps);
+            String connections = where.equals("local") ? "0" : m.group(2);
+            results.add("hosts", where, 9, rep, "", "ssh_connections", Long.parseLong(connections), "connections");
+            log(String.format("hosts     %-12s N=9 rep %d: start %5d ms, stop %5d ms, %s SSH connections, %d left running", where, rep,
+                ready.time() - start.begin(), stop.millis(), connections, r.leftRunning()));
+          }
+        }
+      }
+    } finally {
+      hosts.close();
+    }
+  }
+
   /** SIGKILL to every process carrying the mark until three scans in a row find none; returns how many. */
   private static int killAll(String mark) throws Exception {
     int killed = 0;
@@ -476,13 +529,14 @@ public final class Bench {
   /** One Maven build and what it left: BenchNodes still running once Maven has exited and their linger is over. */
   record MvnRun(Path logFile, Samples samples, MavenLog log, long wallMillis, long endMillis, int leftRunning) {}
 
-  private MvnRun mvn(Path dir, String name, boolean sample, boolean offline) throws Exception {
+  private MvnRun mvn(Path dir, String name, boolean sample, boolean offline, String... properties) throws Exception {
     Path logFile = logs.resolve(name + ".log");
     List<String> cmd = new ArrayList<>(List.of(opt.getOrDefault("mvn", "mvn"), "-B"));
     cmd.addAll(offline ? List.of("-o") : List.of());
     if (opt.containsKey("m2")) {
       cmd.addAll(List.of("-Dmaven.repo.local=" + opt.get("m2"), "-gs", opt.get("settings")));
     }
+    cmd.addAll(List.of(properties));
     cmd.add("verify");
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(logFile.toFile());
     pb.environment().put("MAVEN_OPTS", Logs.MAVEN_OPTS);

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.function.DoubleUnaryOperator;
 import javax.imageio.ImageIO;
 
-/** Draws {@code chart.png} from the results (java.awt, headless): eight panels, one a scenario. */
+/** Draws {@code chart.png} from the results (java.awt, headless): nine panels, one a scenario. */
 final class Chart {
   static final Color CLUSTER = new Color(0x1f77b4);
   static final Color PROCESS_EXEC = new Color(0xff7f0e);
@@ -121,6 +121,13 @@ final class Chart {
     freeze.group("stop goal (s)", List.of(r.stat("freeze", "cluster", 1, "stop_ms").div(1000), r.stat("freeze", "process-exec", 1, "stop_ms").div(1000)));
     freeze.group("left after Maven exited", List.of(r.stat("freeze", "cluster", 1, "left_running"), r.stat("freeze", "process-exec", 1, "left_running")));
     freeze.series("cluster-maven-plugin", CLUSTER, "process-exec-maven-plugin", PROCESS_EXEC);
+    Panel hosts = new Panel("9. 9 nodes: on the build machine, on 3 SSH hosts", "s", false, Double.NaN, "");
+    panels.add(hosts);
+    for (String metric : List.of("start_ms", "stop_ms")) {
+      String sc = metric.equals("start_ms") ? "hosts" : "hosts-stop";
+      hosts.group(metric.replace("_ms", ""), List.of(r.stat(sc, "local", 9, metric).div(1000), r.stat(sc, "3-hosts", 9, metric).div(1000)));
+    }
+    hosts.series("build machine", CLUSTER, "3 hosts x 3 nodes over SSH", NODE);
 
     int cols = (panels.size() + 1) / 2;
     int width = 20 + 540 * cols;

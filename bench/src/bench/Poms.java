@@ -65,10 +65,15 @@ final class Poms {
     return clusterNodes(nodes, http, delayMs, 0, lingerMs, stampDir);
   }
 
-  /** The same with nodes that answer 503 for {@code busyMs} after their port opens. */
+  /**
+   * The same with nodes that answer 503 for {@code busyMs} after their port opens. A node binds, and is probed
+   * at, {@code @{node.host}}: 127.0.0.1 on the build machine, the host's address on another host.
+   */
   String clusterNodes(int nodes, boolean http, long delayMs, long busyMs, long lingerMs, String stampDir) {
-    return cluster(nodes, "${java.home}/bin/java", node("@{node.port}", "@{node.name}", delayMs, busyMs, lingerMs, stampDir),
-        (http ? "          <waitFor><http>http://127.0.0.1:@{node.port}/health</http><timeout>300</timeout></waitFor>\n" : "")
+    List<String> args = new ArrayList<>(node("@{node.port}", "@{node.name}", delayMs, busyMs, lingerMs, stampDir));
+    args.add("--host=@{node.host}");
+    return cluster(nodes, "${java.home}/bin/java", args,
+        (http ? "          <waitFor><http>http://@{node.host}:@{node.port}/health</http><timeout>300</timeout></waitFor>\n" : "")
             + "          <stopTimeout>10</stopTimeout>\n");
   }
 

@@ -289,6 +289,19 @@ final class Report {
           + t(st("freeze", "process-exec", 1, "stop_ms")) + "; " + n(st("freeze", "process-exec", 1, "left_running"), "%.0f", "")
           + " left | " + x(med("freeze", "cluster", 1, "stop_ms") / med("freeze", "process-exec", 1, "stop_ms")) + " (stop) |");
     }
+    String skipped = r.item("hosts", -1, "skipped");
+    if (!skipped.isEmpty() || st("hosts", "3-hosts", 9, "start_ms").empty()) {
+      p("| 9. hosts: 9 nodes on 3 hosts over SSH | 9 | " + (skipped.isEmpty() ? "not measured in this run" : "skipped: " + skipped)
+          + " | n/a | n/a |");
+    }
+    for (String where : st("hosts", "3-hosts", 9, "start_ms").empty() ? List.<String>of() : List.of("local", "3-hosts")) {
+      p("| 9. hosts: 9 nodes " + (where.equals("local") ? "on the build machine" : "on 3 hosts over SSH (3 each)")
+          + ": start; stop; SSH connections a build | 9 | " + t(st("hosts", where, 9, "start_ms")) + "; "
+          + t(st("hosts-stop", where, 9, "stop_ms")) + "; " + n(st("hosts", where, 9, "ssh_connections"), "%.0f", "") + " | n/a | "
+          + (where.equals("local") ? "n/a" : x(med("hosts", where, 9, "start_ms") / med("hosts", "local", 9, "start_ms")) + "; "
+              + x(med("hosts-stop", where, 9, "stop_ms") / med("hosts-stop", "local", 9, "stop_ms")) + " (start; stop: 3 hosts / build machine)")
+          + " |");
+    }
     p("");
   }
 
@@ -301,7 +314,7 @@ final class Report {
         + " fork to its port opening, `latency_ms` a node's port opening (with `--busy-ms`, its turning healthy) to the plugin's ready line, `touches` the connections a node accepted before its first 200 answer, `first_launch_ms`,"
         + " `last_sigterm_ms` and `last_linger_end_ms` from the goal's begin, `launch_spread_ms` first to last fork,"
         + " `node_stop_ms` the stop goal's per-node line; `maven_cpu_ms` and threads are the Maven JVM's, read from /proc every 10 ms"
-        + " (all its threads, the JVM's own included); `plugin_threads` the most threads named `cluster-*`; `left_running` the processes found after Maven exited.");
+        + " (all its threads, the JVM's own included); `plugin_threads` the most threads named `cluster-*`; `left_running` the processes found after Maven exited; `ssh_connections` the SSH connections the build made, from the plugin's ready line.");
     p("");
     p("| scenario | tool | N | metric | median (min–max) | count |\n|---|---|---:|---|---|---:|");
     Map<String, List<Double>> groups = new LinkedHashMap<>();
