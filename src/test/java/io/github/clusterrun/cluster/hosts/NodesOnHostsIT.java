@@ -214,7 +214,7 @@ class NodesOnHostsIT {
     assertThat(exit).as(log).isZero();
     assertThat(log).containsPattern("n_0 \\(pid \\d+\\): stopped gracefully in \\d+ ms.*, [2-9] processes in its family");
     for (TestHosts.Host host : hosts.hosts()) {
-      assertThat(hosts.ssh(host, "pgrep -f 'sleep 100000' || true").out.trim()).as("sleep on " + host.name()).isEmpty();
+      assertThat(hosts.ssh(host, "pgrep -f 'sleep 10000[0]' || true").out.trim()).as("sleep on " + host.name()).isEmpty();
       assertThat(marked(host, null)).isEmpty();
     }
   }
