@@ -21,7 +21,8 @@ public final class Placement {
   private final SshSettings ssh;
   private final List<Place> places;
   private final List<Map<String, Integer>> ports;
-  private Map<String, String> classpaths = Map.of();
+  private final String localClasspath;
+  private final Map<String, String> classpaths;
 
   /**
    * @param ssh how remote nodes are reached, or null when every place is local
@@ -30,6 +31,16 @@ public final class Placement {
    */
   public Placement(
       ClusterLayout layout, SshSettings ssh, List<Place> places, List<Map<String, Integer>> ports) {
+    this(layout, ssh, places, ports, null, Map.of());
+  }
+
+  private Placement(
+      ClusterLayout layout,
+      SshSettings ssh,
+      List<Place> places,
+      List<Map<String, Integer>> ports,
+      String localClasspath,
+      Map<String, String> classpaths) {
     if (places.size() != ports.size()) {
       throw new IllegalArgumentException(places.size() + " places for " + ports.size() + " nodes");
     }
@@ -37,6 +48,8 @@ public final class Placement {
     this.ssh = ssh;
     this.places = List.copyOf(places);
     this.ports = Collections.unmodifiableList(new ArrayList<>(ports));
+    this.localClasspath = localClasspath;
+    this.classpaths = Map.copyOf(classpaths);
   }
 
   /** Every node on the build machine, at 127.0.0.1. */
@@ -60,13 +73,8 @@ public final class Placement {
    * host; "" for the build machine): {@link #onPlace} then rewrites {@code -cp}.
    */
   public Placement withClasspaths(String local, Map<String, String> byHost) {
-    Placement p = new Placement(layout, ssh, places, ports);
-    p.classpaths = Map.copyOf(byHost);
-    p.localClasspath = local;
-    return p;
+    return new Placement(layout, ssh, places, ports, local, byHost);
   }
-
-  private String localClasspath;
 
   /** {@code argument} of node {@code index}'s command, as where it runs takes it (its classpath there). */
   public String onPlace(int index, String argument) {
