@@ -3,6 +3,7 @@ package io.github.clusterrun.cluster.mojo;
 import io.github.clusterrun.cluster.ClusterException;
 import io.github.clusterrun.cluster.ClusterLog;
 import io.github.clusterrun.cluster.model.Cluster;
+import io.github.clusterrun.cluster.model.HostAddress;
 import io.github.clusterrun.cluster.model.Node;
 import java.util.concurrent.CountDownLatch;
 import org.apache.maven.plugins.annotations.Execute;
@@ -39,8 +40,11 @@ public class RunMojo extends StartMojo {
     Cluster cluster = start(log);
     for (Node node : cluster.nodes()) {
       log.info(
-          "  " + node.name() + ": 127.0.0.1:" + node.firstPort() + " (" + node.describePorts() + "), "
-              + cluster.layout().nodeDir(node.name()));
+          "  " + node.name() + ": " + HostAddress.withPort(node.place().address(), node.firstPort())
+              + " (" + node.describePorts() + "), "
+              + (node.place().isLocal()
+                  ? cluster.layout().nodeDir(node.name()).toString()
+                  : cluster.ssh().map(s -> s.nodeDirectory(node.name())).orElse("") + " on " + node.place().sshHost()));
     }
     cluster.control().ifPresent(c -> log.info("  control endpoint: " + c.url() + " (token in " + cluster.layout().propertiesFile() + ")"));
     log.info("The cluster runs until Ctrl-C; its directories are kept afterwards.");
