@@ -12,8 +12,8 @@
 #   ports <count>                 ephemeral <lo> <hi>, then up to <count> lines <port>: not in LISTEN,
 #                                 outside the ephemeral range, from a random start at or above 10000
 #   inuse <port>...               inuse <port>, for each one in LISTEN
-#   check <dir> <java:0|1>        dir ok | dir fail <why...>; java <path> | java missing (if 1);
-#                                 user <name> <uid>; sudo yes|no (root, or sudo without a password)
+#   check <dir> <java:0|1|program> [sudo]  dir ok | dir fail <why...>; java <path> | java missing (unless 0);
+#                                 user <name> <uid>; sudo yes|no (root, or with "sudo": sudo without a password)
 #   scan <variable> <prefix>      proc <pid> <mark>
 #   stop <variable> <graceSeconds> <mark>:<rootpid>...   (rootpid 0: unknown)
 #                                 node <mark> <how> <tookMs> <familySize>, how one of EXITED_BEFORE
@@ -116,7 +116,7 @@ op_inuse() {
 }
 
 op_check() {
-  [ $# = 2 ] || usage "check <dir> <java:0|1|program>"
+  [ $# = 2 ] || [ $# = 3 ] || usage "check <dir> <java:0|1|program> [sudo]"
   case $2 in '') usage "java must be 0, 1 or a program: '$2'" ;; esac
   probe=$1/.cluster-remote-probe.$$
   if ! err=$(mkdir -p -- "$1" 2>&1); then echo "dir fail $(oneline "$err")"
@@ -128,7 +128,11 @@ op_check() {
   [ "$java" = 0 ] || echo "java $(command -v "$java" || echo missing)"
   uid=$(id -u) && echo "user $(id -un 2>/dev/null || echo "$uid") $uid"
   sudo=no
-  [ "$uid" = 0 ] || { command -v sudo && sudo -n true; } >/dev/null 2>&1 </dev/null && sudo=yes
+  # sudo is asked only when wanted (the firewall's rules): on a host where the user may not, a try
+  # is logged as an incident.
+  if [ "$uid" = 0 ]; then sudo=yes
+  elif [ "${3:-}" = sudo ]; then { command -v sudo && sudo -n true; } >/dev/null 2>&1 </dev/null && sudo=yes
+  fi
   echo "sudo $sudo"
 }
 
