@@ -113,11 +113,13 @@ public final class Engines implements AutoCloseable {
    * hosts its nodes are recorded on (connections without a lifeline).
    */
   public static Engines of(Cluster cluster, Platform platform, ClusterLog log) throws ClusterException {
+    // The build machine's engine is the caller's (its platform, its log); the hosts' connections are
+    // the ones this JVM keeps, if it keeps any.
+    LocalEngine local = new LocalEngine(platform, log);
     Engines live = LIVE.get(cluster.id());
     if (live != null) {
-      return live;
+      return new Engines(local, live.hosts, live.order);
     }
-    LocalEngine local = new LocalEngine(platform, log);
     List<String> names = new ArrayList<>();
     for (Place place : cluster.places()) {
       if (!place.isLocal()) {

@@ -244,6 +244,14 @@ class NodesOnHostsIT {
     for (TestHosts.Host host : hosts.hosts()) {
       assertThat(marked(host, id)).as(host.name()).isNotEmpty();
     }
+    // Another Maven looks at the cluster from its recorded state: it asks the hosts, and leaves it be.
+    MavenBuild status = build(project, "cluster:status");
+    assertThat(status.run()).as(status.log()).isZero();
+    assertThat(status.log()).contains("3 of 3 nodes running");
+    assertThat(status.log()).containsPattern("n_1: running, pid \\d+, ports http=\\d+, on h1 \\(" + Pattern.quote(hosts.hosts().get(1).address()) + "\\)");
+    for (TestHosts.Host host : hosts.hosts()) {
+      assertThat(marked(host, id)).as(host.name() + " after the status").isNotEmpty();
+    }
     long killed = System.nanoTime();
     build.process().destroyForcibly(); // SIGKILL: no exit hook runs
     for (TestHosts.Host host : hosts.hosts()) {
@@ -252,6 +260,10 @@ class NodesOnHostsIT {
     long took = (System.nanoTime() - killed) / 1_000_000;
     System.out.println("kill -9 of Maven: every remote family gone " + took + " ms after");
     Files.writeString(project.resolve("unblock"), "done"); // the forked tests' JVM may end
+    // clean reaches the hosts from the recorded state: the kept directories go there too.
+    MavenBuild clean = build(project, "cluster:clean");
+    assertThat(clean.run()).as(clean.log()).isZero();
+    assertNothingLeft();
   }
 
   @Test
