@@ -48,7 +48,10 @@ public final class NodeFiles {
       return;
     }
     String name = ClusterLayout.nodeName(index);
-    Path nodeDir = placement.layout().nodeDir(name).toAbsolutePath().normalize();
+    // The path resolves with the values of the node's place: it is checked against the node's
+    // directory there, then written at the same place under the staging directory here.
+    Path staging = placement.layout().nodeDir(name).toAbsolutePath().normalize();
+    Path nodeDir = placement.layoutOf(index).nodeDir(name).toAbsolutePath().normalize();
     Placeholders values = NodeValues.of(placement, clusterId, index);
     for (FileTemplate file : files) {
       String relative = values.resolve(file.path());
@@ -65,6 +68,7 @@ public final class NodeFiles {
             "give a path relative to @{node.dir} that stays inside it, e.g. <path>data/myid</path>",
             null);
       }
+      target = staging.resolve(nodeDir.relativize(target));
       try {
         Files.createDirectories(target.getParent());
         String text = values.resolve(file.text());

@@ -15,6 +15,8 @@ import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every configuration mistake is reported before anything starts, naming the POM element and the
@@ -639,5 +641,125 @@ class ClusterConfigBuilderTest {
         .hasMessageContaining("parallel")
         .hasMessageContaining("sequential")
         .hasMessageContaining("reverse");
+  }
+
+  // --- Nodes on other hosts (0.3): <sshHosts>, <remoteDirectory>, <sshConfig>. ---
+
+  private ClusterConfigBuilder onHosts(String... hosts) {
+    return valid().sshHosts(List.of(hosts));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a b", "h:0", "h:99999", "@h", "u@", "h:", "[::1", "h/x", "u@@h"})
+  void aHostThatIsNoHostIsRejected(String host) {
+    assertRejected(onHosts("h1", host), "sshHosts")
+        .hasMessageContaining("'" + host + "'")
+        .hasMessageContaining("[user@]host[:port]");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h", "u@h", "u@h:2222", "[::1]:22", "10.0.0.1", "h:65535", "node-1.example.com"})
+  void hostsAsSshWritesThemAreAccepted(String host) throws Exception {
+    ClusterConfig config = onHosts(" " + host + " ").build();
+    assertThat(config.sshHosts()).containsExactly(host);
+    assertThat(config.ssh()).isNotNull();
+  }
+
+  @Test
+  void blankHostsAreLeftOutAndNoneLeftIsALocalCluster() throws Exception {
+    java.util.List<String> hosts = new java.util.ArrayList<>(java.util.Arrays.asList("", " ", null));
+    ClusterConfig config = valid().sshHosts(hosts).build();
+    assertThat(config.sshHosts()).isEmpty();
+    assertThat(config.ssh()).isNull();
+    assertThat(valid().build().ssh()).isNull();
+    assertThat(onHosts("h1", "", "h2").build().sshHosts()).containsExactly("h1", "h2");
+  }
+
+  @Test
+  void aMainClassNodeOnHostsIsRejected() {
+    assertRejected(
+            minimal().ports(List.of("port")).executable(null).javaNode("com.example.Node", List.of("/a.jar"), null, null)
+                .sshHosts(List.of("h1")),
+            "mainClass")
+        .hasMessageContaining("<sshHosts>")
+        .hasMessageContaining("<executable>");
+  }
+
+  @Test
+  void aMainClassBeforeStartCommandOnHostsIsRejectedAnAfterStartOneRunsHere() throws Exception {
+    assertRejected(
+            onHosts("h1").javaNode(null, List.of("/a.jar"), null, null)
+                .beforeStart(null, "com.example.Format", List.of("@{node.dir}"), 5, false),
+            "beforeStart")
+        .hasMessageContaining("<mainClass>")
+        .hasMessageContaining("<sshHosts>");
+    // afterStart commands run on the build machine.
+    ClusterConfig config =
+        onHosts("h1").javaNode(null, List.of("/a.jar"), null, null)
+            .afterStart(null, "com.example.Form", List.of("@{cluster.hosts}"), 5, false)
+            .build();
+    assertThat(config.afterStart().get(0).program().toString()).endsWith("/bin/java");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"relative/dir", "/", "//", "/a/../b", "/a/..", "~/cluster"})
+  void aRemoteDirectoryThatIsNotAnAbsoluteDirectoryOtherThanTheRootIsRejected(String directory) {
+    assertRejected(onHosts("h1").remoteDirectory(directory), "remoteDirectory")
+        .hasMessageContaining("absolute directory");
+  }
+
+  @Test
+  void theRemoteDirectoryHasADirectoryPerCheckoutBelowIt() throws Exception {
+    String remote = onHosts("h1").remoteDirectory("/var/tmp/cluster/").build().ssh().remoteDirectory();
+    assertThat(remote).matches("/var/tmp/cluster/c-[0-9a-f]{16}");
+
+    String byDefault = onHosts("h1").build().ssh().remoteDirectory();
+    assertThat(byDefault).matches("/tmp/cluster-maven-plugin/c-[0-9a-f]{16}");
+    assertThat(byDefault.substring(byDefault.lastIndexOf('/'))).isEqualTo(remote.substring(remote.lastIndexOf('/')));
+    // The same checkout has the same directory; another cluster directory another.
+    assertThat(onHosts("h2").build().ssh().remoteDirectory()).isEqualTo(byDefault);
+    assertThat(onHosts("h1").clusterDirectory(Paths.get("target/cluster2")).build().ssh().remoteDirectory())
+        .isNotEqualTo(byDefault)
+        .startsWith("/tmp/cluster-maven-plugin/c-");
+  }
+
+  @Test
+  void theSshConfigMustBeAFileAndIsCarriedWithTheHostKeyChoice() throws Exception {
+    assertRejected(onHosts("h1").sshConfig(temp.resolve("no-such-config")), "sshConfig")
+        .hasMessageContaining("no-such-config")
+        .hasMessageContaining("not a file");
+    assertRejected(onHosts("h1").sshConfig(temp), "sshConfig");
+
+    Path file = Files.writeString(temp.resolve("ssh_config"), "Host h1\n  User deploy\n");
+    ClusterConfig config = onHosts("h1").sshConfig(file).acceptNewHostKeys(true).build();
+    assertThat(config.ssh().sshConfig()).contains(file);
+    assertThat(config.ssh().acceptNewHostKeys()).isTrue();
+    assertThat(onHosts("h1").build().ssh().acceptNewHostKeys()).isFalse();
+    // Without <sshHosts> the SSH settings are not looked at.
+    assertThat(valid().sshConfig(temp.resolve("no-such-config")).build().ssh()).isNull();
+  }
+
+  @Test
+  void onHostsTheNodesProgramIsAProgramOfTheHostsNotResolvedHere() throws Exception {
+    ClusterConfig config =
+        onHosts("h1")
+            .executable("redis-server-that-does-not-exist-here")
+            .beforeStart("/opt/kv/bin/format-that-does-not-exist-here", null, List.of("@{node.dir}"), 5, false)
+            .build();
+    assertThat(config.executable()).isEqualTo(Paths.get("redis-server-that-does-not-exist-here"));
+    assertThat(config.beforeStart().get(0).program()).isEqualTo(Paths.get("/opt/kv/bin/format-that-does-not-exist-here"));
+    // Here it is looked for, and so is an afterStart command's, which runs here.
+    assertRejected(valid().executable("redis-server-that-does-not-exist-here"), "executable");
+    assertRejected(
+            onHosts("h1").afterStart("/opt/kv/bin/form-that-does-not-exist-here", null, null, 5, false),
+            "afterStart/command[1]/executable");
+  }
+
+  @Test
+  void nodeHostIsAPlaceholderOfANodeNotOfTheWholeCluster() throws Exception {
+    ClusterConfig config = onHosts("h1").arguments(List.of("--bind=@{node.host}")).build();
+    assertThat(config.arguments()).containsExactly("--bind=@{node.host}");
+    assertRejected(valid().afterStart("/bin/sh", null, List.of("@{node.host}"), 5, false), "afterStart/command[1]/arguments")
+        .hasMessageContaining("@{node.host}, a value of one node");
   }
 }

@@ -109,7 +109,19 @@ class PlaceholdersTest {
     Placeholders.check("environment/HZ_CLUSTERNAME", "it-@{cluster.id}", PORTS);
     Placeholders.checkCluster("afterStart/command[1]/arguments", "--cluster-id=@{cluster.id}", PORTS);
     assertThat(Placeholders.clusterNames(PORTS)).contains("cluster.id");
-    assertThat(Placeholders.knownNames(PORTS)).endsWith("cluster.hosts.peer", "cluster.id");
+    assertThat(Placeholders.knownNames(PORTS)).endsWith("cluster.hosts.peer", "node.host", "cluster.id");
+  }
+
+  @Test
+  void nodeHostIsKnownToANodeAndNotToAStepOfTheWholeCluster() throws Exception {
+    Placeholders.check("arguments", "--bind=@{node.host} --peers=@{nodes[,]:@{node.host}:@{node.port.peer}}", PORTS);
+    assertThat(Placeholders.knownNames(PORTS)).contains("node.host");
+    assertThat(Placeholders.clusterNames(PORTS)).doesNotContain("node.host");
+    assertThatThrownBy(() -> Placeholders.checkCluster("afterStart/command[1]/arguments", "@{node.host}", PORTS))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("@{node.host}");
+    // The list of known names in an error shows it.
+    assertRejected("@{node.hots}").hasMessageContaining("@{node.host}");
   }
 
   @Test

@@ -290,6 +290,31 @@ class ControlServerTest {
   }
 
   @Test
+  void nodesSaysWhereEachNodeRuns() throws Exception {
+    // Nodes on other hosts, not launched: GET /nodes reads the record and reaches no host.
+    Cluster cluster =
+        new Cluster(
+            new ClusterLayout(clusterDir), Procs.newClusterId(), java.time.Instant.now(), Duration.ofSeconds(1), null,
+            List.of(
+                Node.planned(0, "c/n_0", java.util.Map.of("http", 4001), List.of("x"), java.util.Map.of(), null,
+                    io.github.clusterrun.cluster.model.Place.ssh("deploy@h1:2222", "10.0.0.1")),
+                Node.planned(1, "c/n_1", java.util.Map.of("http", 4002), List.of("x"), java.util.Map.of(), null)));
+    ControlServer server = ControlServer.start(new NodeControl(cluster, Platform.current(), null, log), log);
+    try {
+      List<NodeInfo> nodes = ClusterControl.of(server.url(), server.token()).nodes();
+
+      assertThat(nodes).extracting(NodeInfo::host).containsExactly("10.0.0.1", "127.0.0.1");
+      assertThat(nodes).extracting(NodeInfo::sshHost).containsExactly("deploy@h1:2222", "");
+      assertThat(nodes.get(0)).hasToString("n_0(pid 0 on deploy@h1:2222, PLANNED, {http=4001})");
+      assertThat(server.json(cluster.nodes().get(0)))
+          .contains("\"host\":\"10.0.0.1\",\"sshHost\":\"deploy@h1:2222\"");
+      assertThat(server.json(cluster.nodes().get(1))).contains("\"host\":\"127.0.0.1\",\"sshHost\":\"\"");
+    } finally {
+      server.close();
+    }
+  }
+
+  @Test
   void nodesListsEveryNode() throws Exception {
     Cluster cluster = startServers(2);
 

@@ -131,6 +131,78 @@ class StateFileTest {
         .hasMessageContaining("stopOrder=sideways");
   }
 
+  // ---- Nodes on other hosts (0.3): each node's place, how the hosts are reached ----
+
+  private static Node at(int index, Place place) {
+    return Node.planned(
+        index, "c0ffee/n_" + index, Map.of("http", 4001 + index), List.of("/opt/node", "--x"),
+        Map.of("A", "b"), Paths.get("/tmp/cmp/c-1/n_" + index), place);
+  }
+
+  @Test
+  void thePlacesOfNodesOnOtherHostsAndTheSshSettingsRoundTrip() throws Exception {
+    ClusterLayout layout = new ClusterLayout(dir);
+    Cluster cluster =
+        new Cluster(layout, "c0ffee", Instant.ofEpochMilli(1000), Duration.ofSeconds(10), null,
+            List.of(
+                at(0, Place.ssh("deploy@h1:2222", "10.0.0.11")),
+                at(1, Place.ssh("h2", "fd00::2")).launched(77, null),
+                at(2, Place.local("10.200.0.3"))));
+    SshSettings ssh = new SshSettings("/tmp/cmp/c-0123456789abcdef", dir.resolve("ssh config"), true);
+    cluster.ssh(ssh);
+    cluster.write();
+
+    Cluster read = StateFile.read(layout).orElseThrow();
+    assertThat(read.nodes()).isEqualTo(cluster.nodes());
+    assertThat(read.nodes()).extracting(Node::place)
+        .containsExactly(Place.ssh("deploy@h1:2222", "10.0.0.11"), Place.ssh("h2", "fd00::2"), Place.local("10.200.0.3"));
+    assertThat(read.ssh()).contains(ssh);
+    assertThat(read.ssh().orElseThrow().sshConfig()).contains(dir.resolve("ssh config"));
+    assertThat(read.ssh().orElseThrow().acceptNewHostKeys()).isTrue();
+    assertThat(Files.readString(layout.stateFile(), StandardCharsets.ISO_8859_1))
+        .contains("ssh.remoteDirectory=", "ssh.config=", "ssh.acceptNewHostKeys=true", "node.1.sshHost=h2");
+  }
+
+  @Test
+  void sshSettingsWithoutAConfigFileRoundTripAndALocalClusterRecordsNone() throws Exception {
+    ClusterLayout layout = new ClusterLayout(dir);
+    Cluster cluster =
+        new Cluster(layout, "c0ffee", Instant.ofEpochMilli(1000), Duration.ofSeconds(10), null,
+            List.of(at(0, Place.ssh("h1", "10.0.0.1"))));
+    cluster.ssh(new SshSettings("/var/tmp/c-1", null, false));
+    cluster.write();
+    SshSettings read = StateFile.read(layout).orElseThrow().ssh().orElseThrow();
+    assertThat(read.remoteDirectory()).isEqualTo("/var/tmp/c-1");
+    assertThat(read.sshConfig()).isEmpty();
+    assertThat(read.acceptNewHostKeys()).isFalse();
+
+    new Cluster(layout, "c0ffee", Instant.ofEpochMilli(1000), Duration.ofSeconds(10), null,
+            List.of(at(0, Place.LOCAL)))
+        .write();
+    assertThat(StateFile.read(layout).orElseThrow().ssh()).isEmpty();
+    assertThat(Files.readString(layout.stateFile())).doesNotContain("ssh.", "sshHost");
+  }
+
+  @Test
+  void aFileWrittenBeforeNodesOnOtherHostsReadsAsLocalNodesAtTheLoopback() throws Exception {
+    ClusterLayout layout = new ClusterLayout(dir);
+    Cluster cluster =
+        new Cluster(layout, "c0ffee", Instant.ofEpochMilli(1000), Duration.ofSeconds(10), null,
+            List.of(at(0, Place.ssh("h1", "10.0.0.1")), at(1, Place.local("10.200.0.9"))));
+    cluster.ssh(new SshSettings("/var/tmp/c-1", null, true));
+    cluster.write();
+    String old =
+        Files.readString(layout.stateFile(), StandardCharsets.ISO_8859_1)
+            .replaceAll("(?m)^(node\\.\\d+\\.(sshHost|address)|ssh\\.[a-zA-Z]+)=.*$", "");
+    assertThat(old).doesNotContain("ssh", "address");
+    Files.writeString(layout.stateFile(), old, StandardCharsets.ISO_8859_1);
+
+    Cluster read = StateFile.read(layout).orElseThrow();
+    assertThat(read.nodes()).extracting(Node::place).containsExactly(Place.LOCAL, Place.LOCAL);
+    assertThat(read.ssh()).isEmpty();
+    assertThat(read.places()).containsExactly(Place.LOCAL);
+  }
+
   @Test
   void aRewriteReplacesTheOldState() throws Exception {
     ClusterLayout layout = new ClusterLayout(dir);

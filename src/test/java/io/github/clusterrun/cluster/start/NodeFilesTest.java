@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.clusterrun.cluster.ClusterException;
 import io.github.clusterrun.cluster.config.ClusterConfig;
 import io.github.clusterrun.cluster.model.ClusterLayout;
+import io.github.clusterrun.cluster.model.Place;
+import io.github.clusterrun.cluster.model.SshSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -110,5 +112,45 @@ class NodeFilesTest {
         .hasMessageContaining("Cannot write " + layout.dataDir("n_1"))
         .hasMessageContaining("<files><file> 'data'")
         .hasMessageContaining("of node n_1");
+  }
+
+  // ---- Nodes on other hosts (0.3): staged on the build machine, resolved for the host ----
+
+  /** n_0 on h1, n_1 on h2, n_2 on h1; their remote directory is a path that exists on no machine here. */
+  private Placement onHosts() {
+    return new Placement(
+        layout,
+        new SshSettings(temp.resolve("on-the-hosts").toString(), null, false),
+        List.of(Place.ssh("h1", "10.0.0.1"), Place.ssh("h2", "10.0.0.2"), Place.ssh("h1", "10.0.0.1")),
+        ports);
+  }
+
+  @Test
+  void aRemoteNodesFilesAreStagedHereWithTheValuesOfItsHost() throws Exception {
+    String remote = temp.resolve("on-the-hosts").toString();
+    ClusterConfig config =
+        config(
+            "conf/node.properties", null,
+            "dir=@{node.dir}\nbind=@{node.host}:@{node.port.client}\n"
+                + "peers=@{nodes[,]:@{node.host}:@{node.port.quorum}}\ncluster=@{cluster.dir}");
+
+    NodeFiles.write(config.files(), onHosts(), "0123456789abcdef", 1);
+
+    assertThat(Files.readString(layout.nodeDir("n_1").resolve("conf/node.properties")))
+        .isEqualTo(
+            "dir=" + remote + "/n_1\nbind=10.0.0.2:2182\n"
+                + "peers=10.0.0.1:2888,10.0.0.2:2889,10.0.0.1:2890\ncluster=" + remote + "\n");
+    assertThat(Paths.get(remote)).doesNotExist();
+  }
+
+  @Test
+  void aRemoteNodesFileMayBeNamedByItsDirectoryPlaceholders() throws Exception {
+    // The README: "@{node.dataDir}/myid is inside the node's directory, so it is fine too".
+    ClusterConfig config = config("@{node.dataDir}/myid", null, "@{node.number}");
+
+    NodeFiles.write(config.files(), onHosts(), "0123456789abcdef", 2);
+
+    assertThat(Files.readString(layout.dataDir("n_2").resolve("myid"))).isEqualTo("3\n");
+    assertThat(temp.resolve("on-the-hosts")).doesNotExist();
   }
 }

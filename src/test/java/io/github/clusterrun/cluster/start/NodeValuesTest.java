@@ -6,6 +6,8 @@ import io.github.clusterrun.cluster.config.Placeholders;
 import io.github.clusterrun.cluster.model.Cluster;
 import io.github.clusterrun.cluster.model.ClusterLayout;
 import io.github.clusterrun.cluster.model.Node;
+import io.github.clusterrun.cluster.model.Place;
+import io.github.clusterrun.cluster.model.SshSettings;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
@@ -162,5 +164,76 @@ class NodeValuesTest {
         .isEqualTo(
             CLUSTER.resolve("n_0/data") + "|3|0;" + CLUSTER.resolve("n_1/data") + "|3|1;"
                 + CLUSTER.resolve("n_2/data") + "|3|2");
+  }
+
+  // ---- Nodes on other hosts (0.3): each node's host, directories where it runs ----
+
+  private static final String REMOTE = "/tmp/cluster-maven-plugin/c-0123456789abcdef";
+
+  /** n_0 on h1, n_1 on h2, n_2 on h1 again (node i on host i mod 2). */
+  private Placement onTwoHosts() {
+    return new Placement(
+        layout,
+        new SshSettings(REMOTE, null, false),
+        List.of(Place.ssh("h1", "10.0.0.1"), Place.ssh("u@h2:2222", "10.0.0.2"), Place.ssh("h1", "10.0.0.1")),
+        formation());
+  }
+
+  @Test
+  void nodeHostIsTheAddressOfEachNodesHost() {
+    assertThat(NodeValues.of(onTwoHosts(), ID, 0).resolve("--bind=@{node.host}")).isEqualTo("--bind=10.0.0.1");
+    assertThat(NodeValues.of(onTwoHosts(), ID, 1).resolve("--bind=@{node.host}")).isEqualTo("--bind=10.0.0.2");
+    assertThat(NodeValues.of(layout, ID, 1, formation()).resolve("@{node.host}")).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void aRemoteNodesDirectoriesAreUnderTheRemoteDirectory() {
+    Placeholders p = NodeValues.of(onTwoHosts(), ID, 1);
+    assertThat(p.resolve("@{node.dir}")).isEqualTo(REMOTE + "/n_1");
+    assertThat(p.resolve("@{node.dataDir}")).isEqualTo(REMOTE + "/n_1/data");
+    assertThat(p.resolve("@{node.logDir}")).isEqualTo(REMOTE + "/n_1/logs");
+    assertThat(p.resolve("@{node.tmpDir}")).isEqualTo(REMOTE + "/n_1/tmp");
+    assertThat(p.resolve("@{cluster.dir}")).isEqualTo(REMOTE);
+    assertThat(p.resolve("@{nodes[,]:@{node.dataDir}}"))
+        .isEqualTo(REMOTE + "/n_0/data," + REMOTE + "/n_1/data," + REMOTE + "/n_2/data");
+  }
+
+  @Test
+  void clusterHostsAndTheRepeatHaveTheHostsAddresses() {
+    Placeholders p = NodeValues.of(onTwoHosts(), ID, 2);
+    assertThat(p.resolve("@{cluster.hosts}")).isEqualTo("10.0.0.1:2181,10.0.0.2:2182,10.0.0.1:2183");
+    assertThat(p.resolve("@{cluster.hosts.peer}")).isEqualTo("10.0.0.1:2380,10.0.0.2:2381,10.0.0.1:2382");
+    assertThat(p.resolve("@{nodes[,]:@{node.host}:@{node.port}}")).isEqualTo(p.resolve("@{cluster.hosts}"));
+    assertThat(p.resolve("@{nodes[\\n]:server.@{node.number}=@{node.host}:@{node.port.quorum}:@{node.port.election}}"))
+        .isEqualTo(
+            "server.1=10.0.0.1:2888:3888\n"
+                + "server.2=10.0.0.2:2889:3889\n"
+                + "server.3=10.0.0.1:2890:3890");
+    assertThat(p.forCluster().resolve("@{cluster.hosts.client}")).isEqualTo("10.0.0.1:2181,10.0.0.2:2182,10.0.0.1:2183");
+  }
+
+  @Test
+  void anIpv6HostIsBracketedInHostListsButNotInNodeHost() {
+    Placement placement =
+        new Placement(
+            layout, new SshSettings(REMOTE, null, false),
+            List.of(Place.ssh("h1", "fd00::1"), Place.ssh("h2", "10.0.0.2")), formation().subList(0, 2));
+    Placeholders p = NodeValues.of(placement, ID, 0);
+    assertThat(p.resolve("@{node.host}")).isEqualTo("fd00::1");
+    assertThat(p.resolve("@{cluster.hosts}")).isEqualTo("[fd00::1]:2181,10.0.0.2:2182");
+    assertThat(p.resolve("@{cluster.hosts.quorum}")).isEqualTo("[fd00::1]:2888,10.0.0.2:2889");
+  }
+
+  @Test
+  void aLocalNodeBesideRemoteOnesKeepsTheBuildMachinesDirectories() {
+    Placement placement =
+        new Placement(
+            layout, new SshSettings(REMOTE, null, false),
+            List.of(Place.ssh("h1", "10.0.0.1"), Place.LOCAL), formation().subList(0, 2));
+    Placeholders local = NodeValues.of(placement, ID, 1);
+    assertThat(local.resolve("@{node.dir}")).isEqualTo(CLUSTER.resolve("n_1").toString());
+    assertThat(local.resolve("@{cluster.dir}")).isEqualTo(CLUSTER.toString());
+    assertThat(local.resolve("@{node.host}")).isEqualTo("127.0.0.1");
+    assertThat(local.resolve("@{nodes[,]:@{node.dir}}")).isEqualTo(REMOTE + "/n_0," + CLUSTER.resolve("n_1"));
   }
 }
