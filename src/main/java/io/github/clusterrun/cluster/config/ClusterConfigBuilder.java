@@ -218,7 +218,7 @@ public final class ClusterConfigBuilder {
               "is '" + name + "', which is not a class name",
               "give a class name such as com.example.FormCluster");
         }
-        program = javaExecutable(base);
+        program = javaExecutable(base, perNode && !sshHosts.isEmpty());
         mainClassName = name;
         for (String arg : c.jvmArgs) {
           if (arg == null || arg.isEmpty()) {
@@ -291,8 +291,9 @@ public final class ClusterConfigBuilder {
     }
   }
 
-  private Path javaExecutable(Path base) throws ConfigException {
-    if (!sshHosts.isEmpty()) {
+  /** The java program; {@code onHosts}: of the hosts, else of this machine. */
+  private Path javaExecutable(Path base, boolean onHosts) throws ConfigException {
+    if (onHosts) {
       // On the hosts: the java of their PATH (checked on every host before any node starts), or
       // the program <javaExecutable> names there.
       return Paths.get(javaExecutable == null || javaExecutable.isBlank() ? "java" : javaExecutable.trim());
@@ -661,7 +662,7 @@ public final class ClusterConfigBuilder {
       throw new ConfigException(
           "mainClass", "is '" + mainClass + "', which is not a class name", "give a class name such as com.example.Server");
     }
-    Path program = javaExecutable(base);
+    Path program = javaExecutable(base, !sshHosts.isEmpty());
     for (String arg : jvmArgs) {
       if (arg == null) {
         throw new ConfigException("jvmArgs", "has an empty <jvmArg>", "remove it or give it a value");

@@ -86,13 +86,13 @@ public final class Placeholders {
     for (String port : portNames) {
       names.add("node.port." + port);
     }
-    names.add(NODE_HOST);
     names.add(EMPTY);
     names.add(NODE_NUMBER);
     names.add(CLUSTER_SIZE);
     for (String port : portNames) {
       names.add(CLUSTER_HOSTS_PREFIX + port);
     }
+    names.add(NODE_HOST);
     names.add(CLUSTER_ID);
     return names;
   }

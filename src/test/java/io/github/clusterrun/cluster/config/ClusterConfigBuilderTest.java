@@ -676,29 +676,41 @@ class ClusterConfigBuilderTest {
   }
 
   @Test
-  void aMainClassNodeOnHostsIsRejected() {
-    assertRejected(
-            minimal().ports(List.of("port")).executable(null).javaNode("com.example.Node", List.of("/a.jar"), null, null)
-                .sshHosts(List.of("h1")),
-            "mainClass")
-        .hasMessageContaining("<sshHosts>")
-        .hasMessageContaining("<executable>");
+  void aMainClassNodeOnHostsRunsTheJavaOfEachHostOnTheProjectsClasspath() throws Exception {
+    ClusterConfig config =
+        minimal().ports(List.of("port")).executable(null).javaNode("com.example.Node", List.of("/a.jar", "/classes"), null, null)
+            .sshHosts(List.of("h1"))
+            .build();
+    assertThat(config.executable().toString()).isEqualTo("java"); // the PATH's java, there
+    assertThat(config.javaNodes()).isTrue();
+    assertThat(config.classpath()).containsExactly("/a.jar", "/classes");
+    assertThat(config.arguments()).containsSubsequence("-cp", "/a.jar:/classes", "com.example.Node");
+
+    ClusterConfig given =
+        minimal().ports(List.of("port")).executable(null)
+            .javaNode("com.example.Node", List.of("/a.jar"), null, "/opt/jdk/bin/java")
+            .sshHosts(List.of("h1"))
+            .build();
+    assertThat(given.executable().toString()).isEqualTo("/opt/jdk/bin/java");
   }
 
   @Test
-  void aMainClassBeforeStartCommandOnHostsIsRejectedAnAfterStartOneRunsHere() throws Exception {
-    assertRejected(
-            onHosts("h1").javaNode(null, List.of("/a.jar"), null, null)
-                .beforeStart(null, "com.example.Format", List.of("@{node.dir}"), 5, false),
-            "beforeStart")
-        .hasMessageContaining("<mainClass>")
-        .hasMessageContaining("<sshHosts>");
-    // afterStart commands run on the build machine.
+  void aMainClassBeforeStartCommandOnHostsRunsThereAnAfterStartOneRunsHere() throws Exception {
     ClusterConfig config =
         onHosts("h1").javaNode(null, List.of("/a.jar"), null, null)
+            .beforeStart(null, "com.example.Format", List.of("@{node.dir}"), 5, false)
             .afterStart(null, "com.example.Form", List.of("@{cluster.hosts}"), 5, false)
             .build();
+    assertThat(config.beforeStart().get(0).program().toString()).isEqualTo("java");
+    assertThat(config.javaNodes()).as("the nodes are not Java classes").isFalse();
+    assertThat(config.classpath()).containsExactly("/a.jar");
+    // afterStart commands run on the build machine.
     assertThat(config.afterStart().get(0).program().toString()).endsWith("/bin/java");
+  }
+
+  @Test
+  void stopInputOnHostsIsRejected() {
+    assertRejected(onHosts("h1").stopInput("shutdown"), "stopInput").hasMessageContaining("<sshHosts>");
   }
 
   @ParameterizedTest
