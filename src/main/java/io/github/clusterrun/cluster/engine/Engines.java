@@ -129,14 +129,40 @@ public final class Engines implements AutoCloseable {
     if (names.isEmpty() || cluster.ssh().isEmpty()) {
       return new Engines(local, Map.of(), List.of());
     }
+    // Every host at once; connections that guard nothing (this build does not run the cluster).
+    Map<String, CompletableFuture<SshEngine>> opening = new LinkedHashMap<>();
+    for (String name : names) {
+      opening.put(
+          name,
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return SshEngine.open(name, cluster.ssh().get(), cluster.id(), 0, false, platform, log);
+                } catch (ClusterException e) {
+                  throw new CompletionException(e);
+                }
+              }));
+    }
     Map<String, SshEngine> opened = new LinkedHashMap<>();
-    try {
-      for (String name : names) {
-        opened.put(name, SshEngine.open(name, cluster.ssh().get(), cluster.id(), 0, false, platform, log));
+    ClusterException failed = null;
+    for (Map.Entry<String, CompletableFuture<SshEngine>> e : opening.entrySet()) {
+      try {
+        opened.put(e.getKey(), e.getValue().join());
+      } catch (CompletionException c) {
+        ClusterException cause =
+            c.getCause() instanceof ClusterException
+                ? (ClusterException) c.getCause()
+                : new ClusterException(e.getKey() + ": " + c.getCause(), c.getCause());
+        if (failed == null) {
+          failed = cause;
+        } else {
+          failed.addSuppressed(cause);
+        }
       }
-    } catch (ClusterException e) {
+    }
+    if (failed != null) {
       opened.values().forEach(SshEngine::close);
-      throw e;
+      throw failed;
     }
     Engines engines = new Engines(local, opened, names);
     LIVE.put(cluster.id(), engines);
