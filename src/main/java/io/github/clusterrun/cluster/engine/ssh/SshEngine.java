@@ -273,24 +273,30 @@ public final class SshEngine implements Engine {
 
   @Override
   public void prepare(List<Node> nodes, Path stagedIn) throws IOException {
-    for (Node node : nodes) {
-      Path staged = stagedIn.resolve(node.name());
-      String remote = settings.nodeDirectory(node.name());
-      byte[] files = tar(staged);
-      SshConnection.Result made =
-          io(() -> connection.run(
-              List.of("sh", "-c", "rm -rf \"$1\" && mkdir -p \"$1\" && exec tar -C \"$1\" -xf -", "sh", remote),
-              files,
-              OPERATION_TIMEOUT));
-      if (made.exit() != 0) {
-        throw new IOException("cannot make " + remote + " on " + place.sshHost() + ": " + made.stderr().trim());
-      }
+    // The node directories of this host in one stream and one command: each made anew there.
+    List<String> names = new ArrayList<>();
+    nodes.forEach(n -> names.add(n.name()));
+    byte[] files = tar(stagedIn, names.toArray(new String[0]));
+    List<String> command = new ArrayList<>();
+    command.add("sh");
+    command.add("-c");
+    command.add("mkdir -p \"$1\" && cd \"$1\" && shift && rm -rf -- \"$@\" && exec tar -xf -");
+    command.add("sh");
+    command.add(settings.remoteDirectory());
+    command.addAll(names);
+    SshConnection.Result made = io(() -> connection.run(command, files, OPERATION_TIMEOUT));
+    if (made.exit() != 0) {
+      throw new IOException(
+          "cannot make " + String.join(", ", names) + " in " + settings.remoteDirectory() + " on " + place.sshHost()
+              + ": " + made.stderr().trim());
     }
   }
 
-  /** A tar stream of {@code dir} (its contents), made by the system's tar. */
-  private static byte[] tar(Path dir) throws IOException {
-    Process tar = new ProcessBuilder("tar", "-C", dir.toString(), "-cf", "-", ".").redirectErrorStream(false).start();
+  /** A tar stream of {@code entries} of {@code dir} (all of it by default), made by the system's tar. */
+  private static byte[] tar(Path dir, String... entries) throws IOException {
+    List<String> command = new ArrayList<>(List.of("tar", "-C", dir.toString(), "-cf", "-"));
+    command.addAll(entries.length == 0 ? List.of(".") : List.of(entries));
+    Process tar = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     tar.getOutputStream().close();
     byte[] bytes;
     try (InputStream in = tar.getInputStream()) {
@@ -298,7 +304,7 @@ public final class SshEngine implements Engine {
     }
     try {
       if (tar.waitFor() != 0) {
-        throw new IOException("tar of " + dir + " failed: " + new String(tar.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        throw new IOException("tar of " + dir + " " + String.join(" ", entries) + " failed (exit " + tar.exitValue() + ")");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
