@@ -67,9 +67,18 @@ class ZooKeeperEnsembleIT {
     }
   }
 
-  /** The node's mode, from the {@code srvr} four-letter word. */
+  /**
+   * The node's mode, from the {@code srvr} four-letter word. A follower that has just joined says
+   * "not currently serving requests" while it syncs with the leader (its log line that the plugin
+   * waits for comes before): it is asked again, up to 30 s, until it serves.
+   */
   private static String mode(String node) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     String answer = fourLetterWord(node, "srvr");
+    while (answer.contains("not currently serving requests") && System.nanoTime() < deadline) {
+      Thread.sleep(100); // the node's sync with its leader: nothing to wait on from here but its answer
+      answer = fourLetterWord(node, "srvr");
+    }
     Matcher m = Pattern.compile("(?m)^Mode: (\\w+)").matcher(answer);
     assertTrue(m.find(), "srvr on " + node + " answered: " + answer);
     return m.group(1);
