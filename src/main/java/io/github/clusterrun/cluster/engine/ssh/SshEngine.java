@@ -316,14 +316,10 @@ public final class SshEngine implements Engine {
   @Override
   public Process start(Node node, List<String> command, Map<String, String> environment, Path log)
       throws IOException {
-    List<String> remote = new ArrayList<>();
-    remote.add("sh");
-    remote.add("-c");
-    remote.add("mkdir -p \"$1\" && cd \"$1\" || exit 127; shift; exec env \"$@\"");
-    remote.add("sh");
-    remote.add(node.workingDirectory().toString());
-    environment.forEach((k, v) -> remote.add(k + "=" + v));
-    remote.addAll(command);
+    List<String> args = new ArrayList<>(List.of(node.mark(), node.workingDirectory().toString(), "-"));
+    environment.forEach((k, v) -> args.add(k + "=" + v));
+    args.addAll(command);
+    List<String> remote = RemoteScript.command("run", args.toArray(new String[0]));
     Files.createDirectories(log.getParent());
     Process process =
         io(() -> connection.start(
@@ -335,16 +331,10 @@ public final class SshEngine implements Engine {
   @Override
   public Launched launch(Node node, Path consoleLog) throws IOException {
     String remoteLog = settings.nodeDirectory(node.name()) + "/logs/console.log";
-    List<String> remote = new ArrayList<>();
-    remote.add("sh");
-    remote.add("-c");
-    remote.add(
-        "mkdir -p \"$1\" && cd \"$1\" || exit 127; log=$2; shift 2; echo $$; exec env \"$@\" >>\"$log\" 2>&1");
-    remote.add("sh");
-    remote.add(node.workingDirectory().toString());
-    remote.add(remoteLog);
-    node.environment().forEach((k, v) -> remote.add(k + "=" + v));
-    remote.addAll(node.command());
+    List<String> args = new ArrayList<>(List.of(node.mark(), node.workingDirectory().toString(), remoteLog));
+    node.environment().forEach((k, v) -> args.add(k + "=" + v));
+    args.addAll(node.command());
+    List<String> remote = RemoteScript.command("run", args.toArray(new String[0]));
     Process process = io(() -> connection.start(remote, ProcessBuilder.Redirect.PIPE, ProcessBuilder.Redirect.DISCARD));
     String first = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII)).readLine();
     long pid;

@@ -24,6 +24,9 @@
 #                                 lifeline <pid>, then nothing. Reads a heartbeat a line: the line
 #                                 'confirmed' ends it; end of input, or no line for boundSeconds,
 #                                 stops every process whose mark starts with the prefix, then ends it
+#   run <mark> <dir> <log|-> [NAME=value]... <program> [arg]...
+#                                 runs it in <dir> (and the node's cgroup, where there is one); with a
+#                                 log: prints its pid, then its output goes to the log
 #   delete <root> <name>...       deleted <name> (also when absent) | failed <name> <why...> |
 #                                 refused <name> <why...>; then deleted-root if the root was left empty
 set -u
@@ -76,6 +79,19 @@ alive() {
 }
 
 member() { for x in $2; do [ "$x" = "$1" ] && return 0; done; return 1; }
+
+# cgroup v2, where this user may make groups at its root (root, usually): a node runs in
+# <mount>/cluster-maven-plugin.<clusterId>/<node>, which the kernel kills at once (cgroup.kill) and
+# says empty (populated 0). Elsewhere $cg is empty and families are found by their marks alone.
+cg=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo 2>/dev/null)
+{ [ -n "$cg" ] && [ -w "$cg/cgroup.procs" ] && [ -e "$cg/cgroup.controllers" ]; } || cg=
+group() { g= && [ -n "$cg" ] && g="$cg/cluster-maven-plugin.${1%/*}/${1##*/}"; }
+# Whether the group of mark $1 still holds a process.
+populated() { group "$1" && [ -n "$g" ] && grep -qs '^populated 1' "$g/cgroup.events"; }
+# Kills the group of mark $1 at once, if there is one.
+killgroup() { group "$1" && [ -n "$g" ] && [ -e "$g/cgroup.kill" ] && echo 1 2>/dev/null > "$g/cgroup.kill"; }
+# Removes the (empty) group of mark $1, and its cluster's once empty.
+ungroup() { group "$1" && [ -n "$g" ] && { rmdir "$g" "${g%/*}" 2>/dev/null; true; }; }
 
 # The ports in LISTEN on any address, in L as " p1 p2 ... ".
 listening() {
@@ -157,6 +173,7 @@ families() {
       i=$((i + 1)) && eval "how=\$how_$i size=\$size_$i gone=\$gone_$i"
       [ -n "$how" ] && continue
       of "${f%:*}"
+      populated "${f%:*}" && [ $c = 0 ] && c=1 # in its group, not yet seen by its mark
       if [ $c = 0 ]; then
         gone=$((gone + 1))
         if [ $gone -ge 3 ]; then
@@ -167,8 +184,9 @@ families() {
           eval "how_$i=$how took_$i=$took"
         fi
       elif [ $mode = kill ]; then
-        kill -s STOP $p 2>/dev/null
-        kill -s KILL $p 2>/dev/null
+        killgroup "${f%:*}"
+        [ -n "$p" ] && kill -s STOP $p 2>/dev/null
+        [ -n "$p" ] && kill -s KILL $p 2>/dev/null
       elif [ $size = 0 ]; then
         # The graceful request: to the root if it is a member (never to a pid reused since), else
         # to every member.
@@ -197,6 +215,7 @@ families() {
     i=$((i + 1)) && eval "how=\${how_$i:-SURVIVED} took=\$took_$i size=\$size_$i"
     [ $how = SURVIVED ] && took=$((ms - t0))
     echo "node ${f%:*} $how $took $size"
+    [ $how = SURVIVED ] || ungroup "${f%:*}"
     p= && [ $how = SURVIVED ] && of "${f%:*}"
     for pid in $p; do
       cmd=$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)
@@ -247,15 +266,19 @@ reap() {
   kill "$checker" 2>/dev/null
   alive "$prefix" && kill -s TERM $p 2>/dev/null
   now && deadline=$((ms + grace * 1000)) && n=0
-  while alive "$prefix"; do
+  groups=$( [ -n "$cg" ] && ls -d "$cg/cluster-maven-plugin.${prefix%/}"/*/ 2>/dev/null)
+  while alive "$prefix" || { [ -n "$groups" ] && grep -qs '^populated 1' $(for d in $groups; do echo "$d"cgroup.events; done); }; do
     now
     if [ $ms -ge $deadline ]; then
       n=$((n + 1)) && [ $n -gt 600 ] && exit 1
-      kill -s STOP $p 2>/dev/null
-      kill -s KILL $p 2>/dev/null
+      for d in $groups; do echo 1 2>/dev/null > "$d"cgroup.kill; done
+      [ -n "$p" ] && kill -s STOP $p 2>/dev/null
+      [ -n "$p" ] && kill -s KILL $p 2>/dev/null
     fi
     sleep 0.02
   done
+  for d in $groups; do rmdir "$d" 2>/dev/null; done
+  [ -n "$cg" ] && rmdir "$cg/cluster-maven-plugin.${prefix%/}" 2>/dev/null
   exit 0
 }
 
@@ -284,6 +307,21 @@ op_lifeline() {
     true 2>/dev/null > "$beat"
   done
   reap
+}
+
+# A node's program, or one of its commands, where it runs: in <dir>, in the node's cgroup where
+# there is one (entered before the program executes, so that everything it starts is in it), with
+# the environment given. With a log (not -): prints its pid first, then appends its output to the log.
+op_run() {
+  [ $# -ge 4 ] || usage "run <mark> <dir> <log|-> [NAME=value]... <program> [arg]..."
+  mark=$1 dir=$2 log=$3 && shift 3
+  mkdir -p "$dir" && cd "$dir" || exit 127
+  if group "$mark" && [ -n "$g" ]; then
+    { mkdir -p "$g" && echo $$ > "$g/cgroup.procs"; } 2>/dev/null || true # else found by its mark alone
+  fi
+  [ "$log" = - ] && exec env "$@"
+  echo $$
+  exec env "$@" >> "$log" 2>&1
 }
 
 op_delete() {
@@ -316,6 +354,6 @@ op_delete() {
 
 op=${1:-} && [ $# -gt 0 ] && shift
 case $op in
-  ports | inuse | check | scan | stop | kill | signal | lifeline | delete) "op_$op" "$@" ;;
+  ports | inuse | check | scan | stop | kill | signal | lifeline | run | delete) "op_$op" "$@" ;;
   *) usage "unknown op '$op' (ports inuse check scan stop kill signal lifeline delete)" ;;
 esac

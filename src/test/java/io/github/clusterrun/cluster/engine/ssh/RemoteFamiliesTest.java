@@ -233,6 +233,73 @@ class RemoteFamiliesTest {
   }
 
   /** The state letter of a process in /proc/<pid>/stat; '?' when it is gone. */
+  @Test
+  void runStartsANodeInItsDirectoryAndItsCgroupWhereThereIsOneAndStopEmptiesAndRemovesIt() throws Exception {
+    Path work = dir.resolve("n_0-work");
+    Path log = dir.resolve("console.log");
+    Process run =
+        LocalRun.start(
+            dir.resolve("run.err"),
+            Map.of(),
+            "run",
+            mark("n_0"),
+            work.toString(),
+            log.toString(),
+            VAR + "=" + mark("n_0"),
+            "sh",
+            "-c",
+            // a child that detaches too: the group holds it whatever it does
+            "setsid sh -c 'exec sleep 600' </dev/null >/dev/null 2>&1 & echo started in $(pwd); exec sleep 600");
+    long pid =
+        Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(run.getInputStream())).readLine().trim());
+    Await.until("the node's line in its log", () -> read(log).contains("started in " + work), java.time.Duration.ofSeconds(10));
+    assertThat(pid).isEqualTo(run.pid()); // the pid it says is its own: the program replaced the shell
+    Path group = cgroupOf(pid);
+    boolean contained = group != null && group.toString().endsWith("/cluster-maven-plugin." + id + "/n_0");
+    if (RemoteScriptTest.ROOT && cgroup2() != null) {
+      assertThat(contained).as("as root, the node runs in its cgroup: " + group).isTrue();
+    }
+
+    LocalRun stop = LocalRun.of("kill", VAR, mark("n_0"));
+    assertThat(RemoteScript.stops(stop.ok()).get(mark("n_0")).how).as(stop.out).isEqualTo(How.KILLED);
+    assertThat(Procs.markedPids(id)).isEmpty();
+    if (contained) {
+      assertThat(group).as("the empty group is removed").doesNotExist();
+      assertThat(group.getParent()).as("and the cluster's").doesNotExist();
+    }
+  }
+
+  /** The cgroup v2 directory of a process, or null. */
+  private static Path cgroupOf(long pid) throws java.io.IOException {
+    Path mount = cgroup2();
+    for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
+      if (line.startsWith("0::") && mount != null) {
+        return Path.of(mount + line.substring(3));
+      }
+    }
+    return null;
+  }
+
+  /** Where cgroup v2 is mounted (/sys/fs/cgroup, or /sys/fs/cgroup/unified beside v1), or null. */
+  private static Path cgroup2() throws java.io.IOException {
+    for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+      String[] f = line.split(" ");
+      int dash = java.util.Arrays.asList(f).indexOf("-");
+      if (dash > 0 && f.length > dash + 1 && f[dash + 1].equals("cgroup2")) {
+        return Path.of(f[4]);
+      }
+    }
+    return null;
+  }
+
+  private static String read(Path file) {
+    try {
+      return java.nio.file.Files.readString(file);
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
   private static char state(long pid) {
     try {
       String stat = Files.readString(Paths.get("/proc", Long.toString(pid), "stat"));
