@@ -586,6 +586,11 @@ public final class SshEngine implements Engine {
     }
   }
 
+  /** The engine's connection, for tests (to cut the lifeline as the build's death does). */
+  SshConnection connection() {
+    return connection;
+  }
+
   @Override
   public void close() {
     followers.values().forEach(Process::destroy);
