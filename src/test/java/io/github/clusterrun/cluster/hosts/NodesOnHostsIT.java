@@ -131,6 +131,14 @@ class NodesOnHostsIT {
     return build;
   }
 
+  /** Runs {@code build}, which must succeed; its output. */
+  private static String succeeds(MavenBuild build) throws IOException, InterruptedException {
+    int exit = build.run();
+    String log = build.log();
+    assertThat(exit).as(log).isZero();
+    return log;
+  }
+
   /** The pids of the processes on {@code host} that carry a mark of {@code clusterId} (all if null). */
   private static List<String> marked(TestHosts.Host host, String clusterId) {
     String prefix = clusterId == null ? "" : clusterId + "/";
@@ -161,9 +169,7 @@ class NodesOnHostsIT {
   void testsPassTheRemoteDirectoriesAreDeleted(TestInfo test) throws Exception {
     Path project = project(test, "passing", "");
     MavenBuild build = build(project, "verify");
-    int exit = build.run();
-    String log = build.log();
-    assertThat(exit).as(log).isZero();
+    String log = succeeds(build);
     for (int i = 0; i < 3; i++) {
       assertThat(log).containsPattern("n_" + i + " ready in \\d+ ms \\(pid \\d+, http=\\d+\\)");
     }
@@ -209,9 +215,7 @@ class NodesOnHostsIT {
   void aDaemonThatDetachedOnItsHostIsConfirmedGone(TestInfo test) throws Exception {
     Path project = project(test, "passing", "setsid sh -c 'exec sleep 100000' </dev/null >/dev/null 2>&1 & ");
     MavenBuild build = build(project, "verify");
-    int exit = build.run();
-    String log = build.log();
-    assertThat(exit).as(log).isZero();
+    String log = succeeds(build);
     assertThat(log).containsPattern("n_0 \\(pid \\d+\\): stopped gracefully in \\d+ ms.*, [2-9] processes in its family");
     for (TestHosts.Host host : hosts.hosts()) {
       assertThat(hosts.ssh(host, "pgrep -f 'sleep 10000[0]' || true").out.trim()).as("sleep on " + host.name()).isEmpty();
@@ -223,9 +227,7 @@ class NodesOnHostsIT {
   void theTestsKillAndRestartARemoteNode(TestInfo test) throws Exception {
     Path project = project(test, "control", "");
     MavenBuild build = build(project, "verify");
-    int exit = build.run();
-    String log = build.log();
-    assertThat(exit).as(log).isZero();
+    String log = succeeds(build);
     assertThat(log).containsPattern("1 integration tests? passed");
     for (TestHosts.Host host : hosts.hosts()) {
       assertThat(marked(host, null)).isEmpty();
@@ -413,9 +415,7 @@ class NodesOnHostsIT {
     assertThat(onHosts).isNotEqualTo(recipe).doesNotContain("127.0.0.1");
     Files.writeString(pom, onHosts);
     MavenBuild build = build(project, "verify");
-    int exit = build.run();
-    String log = build.log();
-    assertThat(exit).as(log).isZero();
+    String log = succeeds(build);
     assertThat(log).contains("Running it.ZooKeeperEnsembleIT").containsPattern("Tests run: 1, Failures: 0, Errors: 0");
     assertThat(log).containsPattern("h0: classpath of \\d+ entries in \\S+/classpath, (all there already|\\d+ copied)");
     assertThat(log).containsPattern("Deleted target/cluster and \\S+ on h0, \\S+ on h1, \\S+ on h2");
@@ -468,9 +468,7 @@ class NodesOnHostsIT {
         MavenBuild.of(
             project, "verify", "-Dcluster.sshConfig=" + sshConfig, "-Dcluster.remoteDirectory=" + hosts.remoteDirectory());
     builds.add(build);
-    int exit = build.run();
-    String log = build.log();
-    assertThat(exit).as(log).isZero();
+    String log = succeeds(build);
     Matcher ready = Pattern.compile("Cluster of 3 nodes ready in \\d+ ms on 3 hosts \\(3 SSH connections in this build\\): (\\S+)").matcher(log);
     assertThat(ready.find()).as(log).isTrue();
     for (TestHosts.Host host : hosts.hosts()) {
