@@ -16,10 +16,10 @@ import java.util.OptionalLong;
 
 /**
  * The program that runs on every SSH host ({@code remote.sh}: ports, checks, finding, stopping and
- * signalling node families by their mark, the lifeline, deleting node directories), and readers of
- * what it prints. It is sent inline with every command ({@code sh -c <text> cluster-remote <op>
- * <args>}), so a host needs nothing installed beyond a Linux {@code sh}, and a host can never run a
- * script of another version of the plugin.
+ * signalling node families by their mark, the cluster's firewall rules, the lifeline, deleting node
+ * directories), and readers of what it prints. It is sent inline with every command ({@code sh -c
+ * <text> cluster-remote <op> <args>}), so a host needs nothing installed beyond a Linux {@code sh},
+ * and a host can never run a script of another version of the plugin.
  *
  * <p>Each reader takes only the lines of its own kind and skips any other: a login script that
  * prints on stdout cannot make it misread a host.
@@ -27,6 +27,8 @@ import java.util.OptionalLong;
 final class RemoteScript {
   private static final String RESOURCE = "remote.sh";
   private static final String RANGE = "/proc/sys/net/ipv4/ip_local_port_range";
+  /** The prefix of every cluster's nftables table; the script's {@code NET}. */
+  private static final String TABLE_PREFIX = "cmp_";
   private static final String TEXT = load();
 
   private RemoteScript() {}
@@ -136,6 +138,42 @@ final class RemoteScript {
   static OptionalLong lifeline(String line) {
     List<String[]> found = lines(line == null ? "" : line, "lifeline", 2);
     return found.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(found.get(0)[1]));
+  }
+
+  /**
+   * The nftables table ({@code inet}) that holds every firewall rule of the cluster on a host, the
+   * argument of {@code net}; the lifeline derives the same name from its prefix.
+   *
+   * @throws IllegalArgumentException when the id holds other than letters, digits and {@code _}
+   */
+  static String table(String clusterId) {
+    if (!clusterId.matches("[A-Za-z0-9_]+")) {
+      throw new IllegalArgumentException("not a cluster id for a table name: '" + clusterId + "'");
+    }
+    return TABLE_PREFIX + clusterId;
+  }
+
+  /**
+   * What {@code net} answered: {@code applied}, {@code healed} or {@code refused} (for apply and
+   * heal), else the rules in force (for show; none when the output is empty).
+   */
+  static Net net(String out) {
+    List<String[]> refused = lines(out, "refused", 3);
+    if (!refused.isEmpty()) {
+      return new Net(Net.Outcome.REFUSED, 0, refused.get(0)[1] + " " + refused.get(0)[2], List.of());
+    }
+    List<String[]> applied = lines(out, "applied", 4);
+    if (!applied.isEmpty()) {
+      return new Net(Net.Outcome.APPLIED, Integer.parseInt(applied.get(0)[2]), "", List.of());
+    }
+    if (!lines(out, "healed", 2).isEmpty()) {
+      return new Net(Net.Outcome.HEALED, 0, "", List.of());
+    }
+    List<String> rules = new ArrayList<>();
+    for (String[] f : lines(out, "rule", 2)) {
+      rules.add(f[1]);
+    }
+    return new Net(Net.Outcome.SHOWN, rules.size(), "", rules);
   }
 
   /** What {@code delete} did. */
@@ -283,6 +321,50 @@ final class RemoteScript {
     @Override
     public String toString() {
       return pid + " " + commandLine + " (" + mark + ")";
+    }
+  }
+
+  /** What {@code net} answered on a host. */
+  static final class Net {
+    /** Which answer: rules applied, table healed, a refusal (nothing changed), or the rules shown. */
+    enum Outcome {
+      APPLIED,
+      HEALED,
+      REFUSED,
+      SHOWN
+    }
+
+    final Outcome outcome;
+    /** How many specs are in force: those applied, or shown. */
+    final int count;
+    /** What was refused and why, as {@code delay netem-missing}; empty unless refused. */
+    final String refusal;
+    /** The specs in force as the script printed them ({@code drop 10.0.0.2}), for show. */
+    final List<String> rules;
+
+    Net(Outcome outcome, int count, String refusal, List<String> rules) {
+      this.outcome = outcome;
+      this.count = count;
+      this.refusal = refusal;
+      this.rules = Collections.unmodifiableList(new ArrayList<>(rules));
+    }
+
+    boolean refused() {
+      return outcome == Outcome.REFUSED;
+    }
+
+    @Override
+    public String toString() {
+      switch (outcome) {
+        case APPLIED:
+          return "applied " + count + " rules";
+        case HEALED:
+          return "healed";
+        case REFUSED:
+          return "refused: " + refusal;
+        default:
+          return "rules " + rules;
+      }
     }
   }
 

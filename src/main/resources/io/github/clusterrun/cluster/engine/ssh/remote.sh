@@ -20,10 +20,18 @@
 #                                 GRACEFUL KILLED SURVIVED; survivor <pid> <mark> <cmdline...>
 #   kill <variable> <mark>...     the same, without the graceful phase
 #   signal <STOP|CONT> <variable> <mark>...              signalled <mark> <count>
-#   lifeline <variable> <prefix> <graceSeconds> <boundSeconds>
+#   net <table> apply <spec>...   applied <table> <n> rules | refused <what> <why...> (then nothing
+#                                 changed); each spec one of: drop <address> (both ways), loss
+#                                 <percent> <address>, delay <ms> <jitterMs> <address> (outgoing);
+#                                 the table's whole content replaced at once
+#   net <table> heal              healed <table> (also when absent) | refused <what> <why...>
+#   net <table> show              rule <spec>, for each spec in force | refused <what> <why...>
+#   lifeline <variable> <prefix> <graceSeconds> <boundSeconds> [sudo]
 #                                 lifeline <pid>, then nothing. Reads a heartbeat a line: the line
 #                                 'confirmed' ends it; end of input, or no line for boundSeconds,
-#                                 stops every process whose mark starts with the prefix, then ends it
+#                                 removes the cluster's firewall table (as root, or with "sudo":
+#                                 through sudo), stops every process whose mark starts with the
+#                                 prefix (and its cgroups), then ends it
 #   run <mark> <dir> <log|-> [NAME=value]... <program> [arg]...
 #                                 runs it in <dir> (and the node's cgroup, where there is one); with a
 #                                 log: prints its pid, then its output goes to the log
@@ -32,7 +40,7 @@
 set -u
 # A redirection that fails ends a non-interactive shell when on a special built-in such as ':', so
 # files are written with 'true > file'.
-var= p= c= ms= skip=$$ max=50
+var= p= c= ms= skip=$$ max=50 t= su= H=
 
 usage() { echo "cluster-remote: $*" >&2; exit 2; }
 num() { case $1 in '' | *[!0-9]*) usage "not a number: '$1'" ;; esac; }
@@ -147,9 +155,15 @@ op_check() {
   # sudo is asked only when wanted (the firewall's rules): on a host where the user may not, a try
   # is logged as an incident.
   if [ "$uid" = 0 ]; then sudo=yes
-  elif [ "${3:-}" = sudo ]; then { command -v sudo && sudo -n true; } >/dev/null 2>&1 </dev/null && sudo=yes
+  elif [ "${3:-}" = sudo ] && privileged; then sudo=yes
   fi
   echo "sudo $sudo"
+}
+
+# Whether the user may change the firewall: root, or sudo without a password; the prefix in su.
+privileged() {
+  su= && [ "$(id -u)" = 0 ] && return 0
+  { command -v sudo && sudo -n true; } >/dev/null 2>&1 </dev/null && su='sudo -n'
 }
 
 op_scan() {
@@ -259,11 +273,198 @@ op_signal() {
   done
 }
 
-# The lifeline's end: SIGTERM to every process under the prefix, up to grace seconds for them to
-# end, then SIGSTOP and SIGKILL until none is left (at most 600 sweeps); exit 0 when none is.
+# The firewall of a cluster (issue 19). Every rule of cluster <id> on a host lives in the nftables
+# table 'inet cmp_<id>' (NET, here alone; RemoteScript.table names it alike) and nothing else is
+# ever touched. Its chains input and output hook at priority 0 with policy accept: they only drop.
+# The table is also the record: the output rule of each spec carries the spec as its comment, read
+# back by show. Delay is the one fault outside nftables: a prio queueing discipline at the root of
+# the device that reaches the address, a netem band per delayed address, its handle H the table's;
+# set only where that root was the kernel's default (handle 0:), removed with the table.
+NET=cmp_
+
+# The probe of delay, in a network namespace made for it alone (unshare -n) and gone with it, never
+# on a device of the host: prints what is missing (netem, or the prio queueing discipline and the
+# u32 filter that aim it), or nothing.
+PROBE='exec 2>/dev/null
+tc qdisc add dev lo root netem delay 1ms || { echo netem-missing; exit 0; }
+tc qdisc del dev lo root && tc qdisc add dev lo root handle 1: prio bands 16 &&
+  tc qdisc add dev lo parent 1:4 netem delay 1ms &&
+  tc filter add dev lo parent 1: protocol ip prio 1 u32 match ip dst 127.0.0.2/32 flowid 1:4 ||
+  echo tc-unsupported'
+
+# The table t, and the handle H of its queueing disciplines (hex, from its name).
+nettable() {
+  case ${1#"$NET"} in "$1" | '' | *[!A-Za-z0-9_]*) usage "not a table $NET<clusterId>: '$1'" ;; esac
+  t=$1
+  H=$(printf %s "$t" | cksum) && H=$(printf %x $((${H%% *} % 65533 + 2)))
+}
+
+# The nft family of the address $1 in fam, ip or ip6. Checked whole: nft would look up anything
+# else as a host name.
+address() {
+  case $1 in
+    *:*) ipv6 "$1" && fam=ip6 ;;
+    *) ipv4 "$1" && fam=ip ;;
+  esac || usage "not an IPv4 or IPv6 address: '$1'"
+}
+
+ipv4() {
+  case $1 in *[!0-9.]* | .* | *. | *..* | 0[0-9]* | *.0[0-9]*) return 1 ;; esac
+  (IFS=. && set -- $1 && [ $# = 4 ] && for o; do [ ${#o} -le 3 ] && [ "$o" -le 255 ] || exit 1; done)
+}
+
+# Eight groups of 1 to 4 hex digits, or at most seven and one '::'.
+ipv6() {
+  case $1 in *[!0-9A-Fa-f:]* | *:::* | *::*::* | :[!:]* | *[!:]:) return 1 ;; esac
+  most=8 && case $1 in *::*) most=7 ;; esac
+  (IFS=: && set -- $1 && n=0 && for g; do [ ${#g} -le 4 ] || exit 1; [ -z "$g" ] || n=$((n + 1)); done &&
+    [ $n -le $most ] && { [ $most = 7 ] || [ $n = 8 ]; })
+}
+
+rule() { R="${R}add rule inet $t $1 $2
+"; }
+
+# The specs in force: the comments of the table's output chain.
+specs() { $su nft list chain inet "$t" output 2>/dev/null | sed -n 's/.* comment "\(.*\)"$/\1/p'; }
+
+op_net() {
+  [ $# -ge 2 ] || usage "net <table> apply <spec>... | heal | show"
+  nettable "$1" && what=$2 && shift 2
+  PATH=$PATH:/usr/sbin:/sbin # nft, tc and ip: outside an ordinary user's PATH on Debian
+  case $what in
+    apply) net_apply "$@" ;;
+    heal | show) [ $# = 0 ] || usage "net <table> $what"; "net_$what" ;;
+    *) usage "not apply, heal or show: '$what'" ;;
+  esac
+}
+
+# Replaces the table's content with the specs' rules in one nft transaction, then sets the delays;
+# or prints why not, having changed nothing.
+net_apply() {
+  [ $# -gt 0 ] || usage "net <table> apply <spec>..."
+  R= D= Q= devs= n=0
+  while [ $# -gt 0 ]; do
+    case $1 in
+      drop)
+        [ $# -ge 2 ] || usage "drop <address>"
+        address "$2" && rule input "$fam saddr $2 drop" && rule output "$fam daddr $2 drop comment \"drop $2\""
+        shift 2 ;;
+      loss)
+        [ $# -ge 3 ] || usage "loss <percent> <address>"
+        num "$2" && address "$3" && { [ "$2" -le 100 ] || usage "not a percent: '$2'"; }
+        # numgen's values are 0 to 99: every packet is under 100 but nft refuses '< 100'.
+        m="numgen random mod 100 < $2 " && [ "$2" = 100 ] && m=
+        rule output "$fam daddr $3 ${m}drop comment \"loss $2 $3\""
+        shift 3 ;;
+      delay)
+        [ $# -ge 4 ] || usage "delay <ms> <jitterMs> <address>"
+        num "$2" && num "$3" && address "$4" && rule output "$fam daddr $4 counter comment \"delay $2 $3 $4\""
+        D="$D$2 $3 $4 $fam
+"
+        shift 4 ;;
+      *) usage "not a spec: '$1' (drop <address>, loss <percent> <address>, delay <ms> <jitterMs> <address>)" ;;
+    esac
+    n=$((n + 1))
+  done
+  privileged || { echo "refused privileges not-root-no-sudo"; return 0; }
+  command -v nft >/dev/null || { echo "refused nft missing"; return 0; }
+  [ -z "$D" ] || delayable || return 0
+  old=$(specs | grep '^delay ')
+  err=$(printf '%s\n' "add table inet $t" "delete table inet $t" "table inet $t {" \
+    "  chain input { type filter hook input priority 0; policy accept; }" \
+    "  chain output { type filter hook output priority 0; policy accept; }" "}" "$R" | $su nft -f - 2>&1) ||
+    { echo "refused nft $(oneline "$err")"; return 0; }
+  if [ -n "$old$D" ] && ! err=$(qdiscs 2>&1); then
+    unapply >/dev/null 2>&1
+    echo "refused delay tc $(oneline "$err")" && return 0
+  fi
+  echo "applied $t $n rules"
+}
+
+# Whether the delays D can be set: then their devices in devs, and in Q a line "dev band ms jitter
+# address family" each; else prints why not.
+delayable() {
+  for cmd in tc ip unshare; do command -v $cmd >/dev/null || { echo "refused delay $cmd-missing"; return 1; }; done
+  why=$($su unshare -n sh -c "$PROBE" 2>&1) || { echo "refused delay netem-unprobed $(oneline "$why")"; return 1; }
+  [ -z "$why" ] || { echo "refused delay $why"; return 1; }
+  while read -r ms jit a f; do
+    [ -n "$a" ] || continue
+    dev=$(ip route get "$a" 2>/dev/null | sed -n 's/.* dev \([^ ]*\).*/\1/p' | head -n 1)
+    case $dev in
+      '') echo "refused delay no-route $a"; return 1 ;;
+      lo) echo "refused delay address-is-local $a"; return 1 ;;
+    esac
+    case $devs in *" $dev "*) ;; *)
+      set -- $(tc qdisc show dev "$dev" root)
+      case ${3:-} in 0: | "$H:") ;; *) echo "refused delay qdisc-in-use $dev ${2:-} ${3:-}"; return 1 ;; esac
+      devs="${devs:- }$dev " ;;
+    esac
+    # Bands 1 to 3 take the traffic of every other address, as the kernel's default would.
+    b=$(printf '%s' "$Q" | awk -v d="$dev" '$1 == d { n++ } END { print n + 4 }')
+    [ "$b" -le 16 ] || { echo "refused delay too-many $dev"; return 1; }
+    Q="$Q$dev $b $ms $jit $a $f
+"
+  done <<EOF
+$D
+EOF
+}
+
+# Sets the delays Q, after removing this table's queueing disciplines from every device.
+qdiscs() {
+  unqdisc || return 1
+  for dev in $devs; do $su tc qdisc add dev "$dev" root handle "$H:" prio bands 16 || return 1; done
+  while read -r dev b ms jit a f; do
+    [ -n "$dev" ] || continue
+    cls=$H:$(printf %x "$b") && j=
+    [ "$jit" = 0 ] || j=${jit}ms
+    $su tc qdisc add dev "$dev" parent "$cls" netem delay "${ms}ms" $j || return 1
+    if [ "$f" = ip ]; then
+      $su tc filter add dev "$dev" parent "$H:" protocol ip prio 1 u32 match ip dst "$a/32" flowid "$cls"
+    else
+      $su tc filter add dev "$dev" parent "$H:" protocol ipv6 prio 2 u32 match ip6 dst "$a/128" flowid "$cls"
+    fi || return 1
+  done <<EOF
+$Q
+EOF
+}
+
+# Removes the root queueing disciplines of this table (prio, handle H) from every device.
+unqdisc() {
+  command -v tc >/dev/null || return 0
+  tc qdisc show | while read -r _ kind h _ dev root _; do
+    if [ "$kind $h $root" = "prio $H: root" ]; then $su tc qdisc del dev "$dev" root || exit 1; fi
+  done
+}
+
+# Removes the table (absent or not: add then delete, one transaction) and, where it records a
+# delay, this table's queueing disciplines; fails if either stays.
+unapply() {
+  e=0
+  if specs | grep -q '^delay '; then unqdisc || e=1; fi
+  printf 'add table inet %s\ndelete table inet %s\n' "$t" "$t" | $su nft -f - || e=1
+  return $e
+}
+
+net_heal() {
+  privileged || { echo "refused privileges not-root-no-sudo"; return 0; }
+  if command -v nft >/dev/null && ! err=$(unapply 2>&1); then echo "refused heal $(oneline "$err")"
+  else echo "healed $t"
+  fi
+}
+
+net_show() {
+  privileged || { echo "refused privileges not-root-no-sudo"; return 0; }
+  command -v nft >/dev/null || return 0
+  specs | sed 's/^/rule /'
+}
+
+# The lifeline's end: the cluster's firewall table removed first (a graceful stop still reaches the
+# peers), then SIGTERM to every process under the prefix, up to grace seconds for them to end, then
+# SIGSTOP and SIGKILL until none is left (at most 600 sweeps); exit 0 when none is.
 reap() {
   trap '' USR1 HUP
   kill "$checker" 2>/dev/null
+  [ -n "$t" ] && command -v nft >/dev/null && unapply >/dev/null 2>&1
   alive "$prefix" && kill -s TERM $p 2>/dev/null
   now && deadline=$((ms + grace * 1000)) && n=0
   groups=$( [ -n "$cg" ] && ls -d "$cg/cluster-maven-plugin.${prefix%/}"/*/ 2>/dev/null)
@@ -283,8 +484,16 @@ reap() {
 }
 
 op_lifeline() {
-  [ $# = 4 ] || usage "lifeline <variable> <prefix> <graceSeconds> <boundSeconds>"
+  [ $# = 4 ] || [ $# = 5 ] || usage "lifeline <variable> <prefix> <graceSeconds> <boundSeconds> [sudo]"
   variable "$1" && prefix=$2 && num "$3" && grace=$3 && num "$4" && bound=$4
+  case ${5:-sudo} in sudo) ;; *) usage "not sudo: '$5'" ;; esac
+  # The table of the cluster <id> of the prefix <id>/, removed at reap as root, or through sudo when
+  # told that it needs no password (an ordinary user's try would be logged as an incident). Not at
+  # 'confirmed': the build has healed before.
+  PATH=$PATH:/usr/sbin:/sbin
+  if [ "$(id -u)" = 0 ] || { [ "${5:-}" = sudo ] && su='sudo -n'; }; then
+    case ${prefix%/} in '' | *[!A-Za-z0-9_]*) ;; *) nettable "$NET${prefix%/}" ;; esac
+  fi
   tmp=$(mktemp -d) && beat=$tmp/beat && true > "$beat" || exit 1
   main=$$
   # The checker: once a second, whether a heartbeat came within the bound (dash's read has no
@@ -354,6 +563,6 @@ op_delete() {
 
 op=${1:-} && [ $# -gt 0 ] && shift
 case $op in
-  ports | inuse | check | scan | stop | kill | signal | lifeline | run | delete) "op_$op" "$@" ;;
-  *) usage "unknown op '$op' (ports inuse check scan stop kill signal lifeline delete)" ;;
+  ports | inuse | check | scan | stop | kill | signal | net | lifeline | run | delete) "op_$op" "$@" ;;
+  *) usage "unknown op '$op' (ports inuse check scan stop kill signal net lifeline run delete)" ;;
 esac

@@ -2,10 +2,12 @@ package io.github.clusterrun.cluster.engine.ssh;
 
 import static io.github.clusterrun.cluster.engine.ssh.LocalRun.VAR;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.github.clusterrun.cluster.engine.ssh.RemoteScript.Check;
 import io.github.clusterrun.cluster.engine.ssh.RemoteScript.Deletion;
+import io.github.clusterrun.cluster.engine.ssh.RemoteScript.Net;
 import io.github.clusterrun.cluster.family.NodeStop.How;
 import io.github.clusterrun.cluster.platform.EphemeralRange;
 import java.io.IOException;
@@ -23,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The script's host checks ({@code ports}, {@code inuse}, {@code check}), its {@code delete}, its
- * usage errors and the readers of its output, run locally with {@code /bin/sh}.
+ * usage errors and the readers of its output, run locally with {@code /bin/sh}. Its firewall rules
+ * ({@code net}) are tested in {@link RemoteNetTest}.
  */
 class RemoteScriptTest {
   @TempDir Path dir;
@@ -215,7 +218,29 @@ class RemoteScriptTest {
             List.of("stop", VAR, "1", "c/n_0"),
             List.of("stop", VAR, "1", "c/n_0:12x"),
             List.of("signal", "HUP", VAR, "c/n_0"),
-            List.of("lifeline", VAR, "c/", "1"));
+            List.of("lifeline", VAR, "c/", "1"),
+            List.of("lifeline", VAR, "c/", "1", "60", "nosudo"),
+            // net checks everything before it asks for privileges or changes anything.
+            List.of("net", "cmp_x"),
+            List.of("net", "x", "heal"),
+            List.of("net", "cmp_", "heal"),
+            List.of("net", "cmp_a-b", "heal"),
+            List.of("net", "cmp_x", "block"),
+            List.of("net", "cmp_x", "show", "extra"),
+            List.of("net", "cmp_x", "apply"),
+            List.of("net", "cmp_x", "apply", "reject", "10.0.0.1"),
+            List.of("net", "cmp_x", "apply", "drop"),
+            List.of("net", "cmp_x", "apply", "drop", "10.0.0.1", "drop", "host.example"),
+            List.of("net", "cmp_x", "apply", "drop", "300.0.0.1"),
+            List.of("net", "cmp_x", "apply", "drop", "010.0.0.1"),
+            List.of("net", "cmp_x", "apply", "drop", "10.0.0"),
+            List.of("net", "cmp_x", "apply", "drop", "1::2::3"),
+            List.of("net", "cmp_x", "apply", "drop", "1:2:3:4:5:6:7:8:9"),
+            List.of("net", "cmp_x", "apply", "drop", "12345::1"),
+            List.of("net", "cmp_x", "apply", "loss", "101", "10.0.0.1"),
+            List.of("net", "cmp_x", "apply", "loss", "-1", "10.0.0.1"),
+            List.of("net", "cmp_x", "apply", "delay", "100", "10.0.0.1"),
+            List.of("net", "cmp_x", "apply", "delay", "100", "x", "10.0.0.1"));
     for (List<String> args : bad) {
       LocalRun run =
           LocalRun.of(args.get(0), args.subList(1, args.size()).toArray(new String[0]));
@@ -248,6 +273,35 @@ class RemoteScriptTest {
     assertThat(RemoteScript.lifeline("Welcome")).isEmpty();
     assertThat(RemoteScript.command("scan", VAR, "c/"))
         .containsExactly("sh", "-c", RemoteScript.text(), "cluster-remote", "scan", VAR, "c/");
+  }
+
+  @Test
+  void theNetReaderTellsAppliedHealedRefusedAndTheRulesShown() {
+    String login = "Welcome to host1 (printed by a login script)\n";
+
+    Net applied = RemoteScript.net(login + "applied cmp_c1 3 rules\n");
+    assertThat(applied.outcome).isEqualTo(Net.Outcome.APPLIED);
+    assertThat(applied.count).isEqualTo(3);
+    assertThat(RemoteScript.net(login + "healed cmp_c1\n").outcome).isEqualTo(Net.Outcome.HEALED);
+    Net refused = RemoteScript.net(login + "refused delay netem-missing\n");
+    assertThat(refused.refused()).isTrue();
+    assertThat(refused.refusal).isEqualTo("delay netem-missing");
+    assertThat(RemoteScript.net("refused nft /dev/stdin:3: Error: x\n").refusal).isEqualTo("nft /dev/stdin:3: Error: x");
+    Net shown = RemoteScript.net(login + "rule drop 10.0.0.2\nrule loss 30 fd00::5\nrule delay 200 10 10.0.0.3\n");
+    assertThat(shown.outcome).isEqualTo(Net.Outcome.SHOWN);
+    assertThat(shown.rules).containsExactly("drop 10.0.0.2", "loss 30 fd00::5", "delay 200 10 10.0.0.3");
+    assertThat(RemoteScript.net(login).rules).isEmpty();
+  }
+
+  @Test
+  void theTableOfAClusterIsNamedAfterItAndOnlyAfterAnIdFitForIt() {
+    assertThat(RemoteScript.table("0a1b2c3d4e5f6a7b")).isEqualTo("cmp_0a1b2c3d4e5f6a7b");
+    for (String bad : List.of("", "a-b", "a/b", "a b", "é")) {
+      assertThatThrownBy(() -> RemoteScript.table(bad)).isInstanceOf(IllegalArgumentException.class);
+    }
+    // The script refuses what table() would never give.
+    assertThat(LocalRun.of("net", RemoteScript.table("c1"), "show", "x").err).contains("net <table> show");
+    assertThat(LocalRun.of("net", "c1", "show").err).contains("not a table cmp_<clusterId>: 'c1'");
   }
 
   private static Path which(String tool) {
