@@ -129,7 +129,10 @@ public final class Engines implements AutoCloseable {
     if (names.isEmpty() || cluster.ssh().isEmpty()) {
       return new Engines(local, Map.of(), List.of());
     }
-    // Every host at once; connections that guard nothing (this build does not run the cluster).
+    // Every host at once; connections that guard nothing (this build does not run the cluster). What
+    // the threads need of the cluster is read here: the caller may hold its lock.
+    SshSettings settings = cluster.ssh().get();
+    String id = cluster.id();
     Map<String, CompletableFuture<SshEngine>> opening = new LinkedHashMap<>();
     for (String name : names) {
       opening.put(
@@ -137,7 +140,7 @@ public final class Engines implements AutoCloseable {
           CompletableFuture.supplyAsync(
               () -> {
                 try {
-                  return SshEngine.open(name, cluster.ssh().get(), cluster.id(), 0, false, platform, log);
+                  return SshEngine.open(name, settings, id, 0, false, platform, log);
                 } catch (ClusterException e) {
                   throw new CompletionException(e);
                 }
