@@ -321,9 +321,17 @@ final class LinuxPlatform implements Platform {
           "finish() { [ -n \"$cg\" ] && [ -d \"$cg\" ] && rmdir \"$cg\"/*/ \"$cg\" 2>/dev/null; exit 0; }",
           "while read -r line; do [ \"$line\" = confirmed ] && finish; done",
           "pids() { grep -lsz \"^$var=$prefix\" /proc/[0-9]*/environ | sed -n 's#^/proc/\\([0-9]*\\)/environ$#\\1#p'; }",
+          // A process seen marked stays in the list while it lives, is no zombie, and its environment
+          // reads empty (inside an execve, which a grep misses) or still carries the mark (never a
+          // pid reused by another process).
+          "seen=",
+          "still() { for s in $seen; do read -r st 2>/dev/null < /proc/$s/stat || continue;"
+              + " case ${st##*) } in Z*|X*) continue;; esac;"
+              + " e=$(tr '\\0' '\\n' < /proc/$s/environ 2>/dev/null);"
+              + " case $e in '' | *\"$var=$prefix\"*) echo $s;; esac; done; }",
           "populated() { [ -n \"$cg\" ] && grep -qs '^populated 1' \"$cg\"/*/cgroup.events; }",
-          "live() { for _ in 1 2 3; do p=$(pids); { [ -n \"$p\" ] || populated; } && return 0; sleep 0.02; done;"
-              + " return 1; }",
+          "live() { for _ in 1 2 3 4 5; do p=$(pids; still); { [ -n \"$p\" ] || populated; } && seen=$p && return 0;"
+              + " sleep 0.02; done; return 1; }",
           "live || finish",
           "kill -s TERM -- $p 2>/dev/null",
           "i=0; while [ $i -lt $((grace * 10)) ]; do live || finish; sleep 0.1; i=$((i + 1)); done",
