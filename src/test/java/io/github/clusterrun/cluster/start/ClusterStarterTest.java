@@ -300,7 +300,8 @@ class ClusterStarterTest {
     Cluster cluster = new ClusterStarter(config, ExitGuard.jvm(), Platform.current(), log).start();
 
     assertThat(log.text()).contains("n_0 ready in").contains("n_1 ready in");
-    assertThat(Procs.nodesOf(clusterDir)).hasSize(2);
+    // A node seen ready may still be inside its exec of sleep, when its environment reads empty.
+    Await.until("both nodes seen by their marks", () -> Procs.nodesOf(clusterDir).size() == 2, Duration.ofSeconds(10));
     assertThat(confirmedStop().stop(cluster, log).confirmed()).isTrue();
     assertThat(Procs.nodesOf(clusterDir)).isEmpty();
   }
