@@ -91,6 +91,25 @@ public final class ExitGuard {
   }
 
   /**
+   * Waits, up to {@code max}, until the background preload is done, so that a build that ends right
+   * after {@code start} (a failure in a later plugin) leaves an exit hook that needs no class loader.
+   */
+  public void awaitPreload(java.time.Duration max) {
+    Thread thread;
+    synchronized (preloaded) {
+      thread = preload;
+    }
+    if (thread == null) {
+      return;
+    }
+    try {
+      thread.join(max.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
    * Forgets a cluster whose stop is confirmed: removes its exit hook and tells its lifeline (the
    * watchdog removes the empty groups and exits on its own, unwaited). Nothing happens for a cluster
    * that is not guarded.

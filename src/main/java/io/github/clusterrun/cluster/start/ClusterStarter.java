@@ -212,6 +212,9 @@ public final class ClusterStarter {
       throw failStart(cluster, planned.get(0), "cluster.properties could not be written: " + e);
     }
     runAfterStart(cluster, planned, placement);
+    // Begun while the nodes got ready, the preload is usually done; a build that fails in its next
+    // plugin must not leave an exit hook whose classes Maven's closed loader can no longer give.
+    guard.awaitPreload(java.time.Duration.ofSeconds(10));
     return cluster;
   }
 
