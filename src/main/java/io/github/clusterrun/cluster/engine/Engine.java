@@ -86,6 +86,23 @@ public interface Engine extends AutoCloseable {
    */
   String bringBackLogs(Cluster here) throws ClusterException;
 
+  /**
+   * Why network faults cannot be put in force for the nodes of {@code here} ({@code delay}: a
+   * delay among them), in one phrase naming what is missing (root or password-less sudo, nft,
+   * netem, {@code <networkFaults>}); empty when they can. Asked of every place before any rule is
+   * applied anywhere, so that a refused fault is applied nowhere. Changes nothing.
+   */
+  java.util.Optional<String> networkRefusal(Cluster here, boolean delay) throws ClusterException;
+
+  /**
+   * Puts exactly {@code rules} in force for the nodes of {@code here} (by node name; a node absent
+   * or with no rule has none), replacing what this cluster had in force there; an empty map heals.
+   * Returns once the rules are in force. Touches nothing but the cluster's own rules (its nftables
+   * table, or its nodes' network namespaces); healing where nothing was applied does nothing.
+   */
+  void network(Cluster here, Map<String, List<io.github.clusterrun.cluster.model.NetRule>> rules)
+      throws ClusterException;
+
   /** Ends the engine's connection, once nothing of the cluster runs there any more. */
   @Override
   void close();

@@ -119,6 +119,23 @@ public final class LocalEngine implements Engine {
   }
 
   @Override
+  public java.util.Optional<String> networkRefusal(Cluster here, boolean delay) {
+    // TODO(issue 19, local side): nodes in network namespaces of their own with <networkFaults>.
+    return java.util.Optional.of(
+        "nodes on this machine share its loopback interface, where rules cannot tell them apart: set"
+            + " <networkFaults>true</networkFaults> (as root, on Linux) to give each node an address of its own");
+  }
+
+  @Override
+  public void network(Cluster here, Map<String, List<io.github.clusterrun.cluster.model.NetRule>> rules)
+      throws ClusterException {
+    if (rules.values().stream().anyMatch(r -> !r.isEmpty())) {
+      throw new ClusterException(networkRefusal(here, false).orElseThrow());
+    }
+    // Healing a cluster without namespaces: nothing was ever applied here.
+  }
+
+  @Override
   public void close() {
     // Nothing is held open.
   }

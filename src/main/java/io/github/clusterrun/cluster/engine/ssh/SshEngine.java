@@ -592,6 +592,21 @@ public final class SshEngine implements Engine {
   }
 
   @Override
+  public java.util.Optional<String> networkRefusal(Cluster here, boolean delay) throws ClusterException {
+    // TODO(issue 19, SSH side): net <table> check [delay] on the host.
+    return java.util.Optional.of("network faults on " + place.describe() + " are not built yet");
+  }
+
+  @Override
+  public void network(Cluster here, Map<String, List<io.github.clusterrun.cluster.model.NetRule>> rules)
+      throws ClusterException {
+    // TODO(issue 19, SSH side): net <table> apply (the union of the host's nodes' rules) or heal.
+    if (rules.values().stream().anyMatch(r -> !r.isEmpty())) {
+      throw new ClusterException("network faults on " + place.describe() + " are not built yet");
+    }
+  }
+
+  @Override
   public void close() {
     followers.values().forEach(Process::destroy);
     followers.clear();
