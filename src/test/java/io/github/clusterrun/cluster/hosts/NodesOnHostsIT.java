@@ -14,10 +14,8 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,138 +29,64 @@ import org.junit.jupiter.api.TestInfo;
  * the hosts themselves. As root only (network namespaces); skipped with a warning elsewhere.
  */
 class NodesOnHostsIT {
-  private static final Path TARGET = Paths.get("target", "hosts-its").toAbsolutePath();
-  private static final String MARK = "CLUSTER_MAVEN_PLUGIN_MARK";
-
+  private static HostsBuilds on;
   private static TestHosts hosts;
-  private static Path sshConfig;
-  private final List<MavenBuild> builds = new ArrayList<>();
 
   @BeforeAll
   static void makeHosts() throws IOException {
-    String why = TestHosts.unavailableReason();
-    if (why == null) {
-      why = MavenBuild.unavailableReason();
-    }
+    String why = HostsBuilds.unavailableReason();
     if (why != null) {
       System.err.println("WARNING: the ITs of nodes on other hosts are SKIPPED: " + why);
     }
     assumeTrue(why == null, why);
-    hosts = TestHosts.start(3);
-    sshConfig = writeSshConfig("ssh_config", hosts.key(), hosts.knownHosts());
+    on = HostsBuilds.start();
+    hosts = on.hosts();
   }
 
   @AfterAll
   static void removeHosts() {
-    if (hosts != null) {
-      hosts.close();
+    if (on != null) {
+      on.close();
     }
   }
 
   /** Each test starts from empty hosts: what an earlier one kept on purpose (or failed to remove) goes. */
   @AfterEach
   void endBuildsAndEmptyTheHosts() {
-    for (MavenBuild build : builds) {
-      if (build.process() != null && build.process().isAlive()) {
-        build.process().destroyForcibly();
-      }
-    }
-    for (TestHosts.Host host : hosts.hosts()) {
-      hosts.ssh(
-          host,
-          "for f in $(grep -lsz '^" + MARK + "=' /proc/[0-9]*/environ | cut -d/ -f3); do kill -9 $f; done;"
-              + " find " + hosts.remoteDirectory() + " -mindepth 1 -delete");
-    }
-  }
-
-  /** An SSH configuration naming the hosts h0, h1, h2, reached as root with {@code key}. */
-  private static Path writeSshConfig(String name, Path key, Path knownHosts) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < hosts.hosts().size(); i++) {
-      sb.append("Host h").append(i).append('\n')
-          .append("  HostName ").append(hosts.hosts().get(i).address()).append('\n')
-          .append("  User root\n")
-          .append("  IdentityFile ").append(key).append('\n')
-          .append("  IdentitiesOnly yes\n")
-          .append("  UserKnownHostsFile ").append(knownHosts).append('\n')
-          .append("  GlobalKnownHostsFile /dev/null\n")
-          .append("  StrictHostKeyChecking yes\n");
-    }
-    Path file = hosts.runDir().resolve(name);
-    Files.writeString(file, sb.toString());
-    return file;
-  }
-
-  private static String hostList() {
-    return "h0,h1,h2";
+    on.endBuildsAndEmptyTheHosts();
   }
 
   /** A project of {@code src/test/resources/hosts} with the tests of {@code suite}. */
   private Path project(TestInfo test, String suite, String beforeNode) throws IOException {
-    Path dir = TARGET.resolve(test.getTestMethod().orElseThrow().getName());
-    deleteTree(dir);
-    Files.createDirectories(dir);
-    Path tests =
-        suite.equals("control") || suite.equals("blocking")
-            ? Paths.get("src/test/resources/hosts", suite).toAbsolutePath()
-            : Paths.get("src/it/_tests", suite).toAbsolutePath();
-    String pom =
-        Files.readString(Paths.get("src/test/resources/hosts/pom.xml"))
-            .replace("@SUITE@", suite)
-            .replace("@NODES@", "3")
-            .replace("@JUNIT@", System.getProperty("junit.version"))
-            .replace("@SUREFIRE@", System.getProperty("surefire.version"))
-            .replace("@VERSION@", System.getProperty("plugin.version"))
-            .replace("@TESTS@", tests.toString())
-            .replace("@JAVA@", Paths.get(System.getProperty("java.home"), "bin", "java").toString())
-            .replace("@TESTNODE@", System.getProperty("testnode.classpath"))
-            .replace("@BEFORE@", beforeNode.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"));
-    Files.writeString(dir.resolve("pom.xml"), pom);
-    return dir;
+    return on.project(test.getTestMethod().orElseThrow().getName(), suite, beforeNode);
   }
 
   private MavenBuild build(Path project, String... goalsAndOptions) {
-    List<String> args = new ArrayList<>(List.of(goalsAndOptions));
-    args.add("-Dcluster.sshHosts=" + hostList());
-    args.add("-Dcluster.sshConfig=" + sshConfig);
-    args.add("-Dcluster.remoteDirectory=" + hosts.remoteDirectory());
-    MavenBuild build = MavenBuild.of(project, args.toArray(new String[0]));
-    builds.add(build);
-    return build;
+    return on.build(project, goalsAndOptions);
   }
 
-  /** Runs {@code build}, which must succeed; its output. */
   private static String succeeds(MavenBuild build) throws IOException, InterruptedException {
-    int exit = build.run();
-    String log = build.log();
-    assertThat(exit).as(log).isZero();
-    return log;
+    return HostsBuilds.succeeds(build);
   }
 
-  /** The pids of the processes on {@code host} that carry a mark of {@code clusterId} (all if null). */
   private static List<String> marked(TestHosts.Host host, String clusterId) {
-    String prefix = clusterId == null ? "" : clusterId + "/";
-    TestHosts.Result r = hosts.ssh(host, "grep -lsz '^" + MARK + "=" + prefix + "' /proc/[0-9]*/environ || true");
-    List<String> pids = new ArrayList<>();
-    for (String line : r.out.split("\n")) {
-      if (!line.isBlank()) {
-        pids.add(line.trim());
-      }
-    }
-    return pids;
+    return on.marked(host, clusterId);
   }
 
-  /** The entries of the remote directory on {@code host}. */
   private static String remoteEntries(TestHosts.Host host) {
-    return hosts.ssh(host, "find " + hosts.remoteDirectory() + " -mindepth 1 -maxdepth 2 | sort").out.trim();
+    return on.remoteEntries(host);
   }
 
   private static String clusterId(Path project) throws IOException {
-    Properties p = new Properties();
-    try (var in = Files.newInputStream(project.resolve("target/cluster/cluster.state"))) {
-      p.load(in);
-    }
-    return p.getProperty("id");
+    return HostsBuilds.clusterId(project);
+  }
+
+  private static String hostList() {
+    return on.sshHosts();
+  }
+
+  private static Path writeSshConfig(String name, Path key, Path knownHosts) throws IOException {
+    return on.writeSshConfig(name, key, knownHosts);
   }
 
   @Test
@@ -237,7 +161,7 @@ class NodesOnHostsIT {
   @Test
   void mavenKilledEveryRemoteFamilyIsGoneWithinTheBound(TestInfo test) throws Exception {
     Path project = project(test, "blocking", "");
-    Files.createDirectories(TARGET);
+    Files.createDirectories(HostsBuilds.TARGET);
     MavenBuild build = build(project, "verify", "-Dit.block=" + project.resolve("unblock"));
     build.start();
     Await.until("the tests run", () -> build.log().contains("Running it.BlockIT") || !build.process().isAlive(), Duration.ofMinutes(3));
@@ -297,7 +221,7 @@ class NodesOnHostsIT {
   /** Pids of processes whose mark starts with {@code mark}, seen from the build machine's /proc. */
   private static List<String> markedHere(String mark) {
     TestHosts.Result r =
-        TestHosts.run(Duration.ofSeconds(10), "sh", "-c", "grep -lsz '^" + MARK + "=" + mark + "' /proc/[0-9]*/environ || true");
+        TestHosts.run(Duration.ofSeconds(10), "sh", "-c", "grep -lsz '^" + HostsBuilds.MARK + "=" + mark + "' /proc/[0-9]*/environ || true");
     List<String> pids = new ArrayList<>();
     for (String line : r.out.split("\n")) {
       if (!line.isBlank()) {
@@ -312,11 +236,8 @@ class NodesOnHostsIT {
   @Test
   void anUnreachableHostFailsBeforeAnyNodeStarts(TestInfo test) throws Exception {
     Path project = project(test, "passing", "");
-    MavenBuild build =
-        MavenBuild.of(
-            project, "verify", "-Dcluster.sshHosts=h0,root@" + hosts.hosts().get(1).address() + ":2",
-            "-Dcluster.sshConfig=" + sshConfig, "-Dcluster.remoteDirectory=" + hosts.remoteDirectory());
-    builds.add(build);
+    MavenBuild build = on.localBuild(project, "verify", "-Dcluster.sshHosts=h0,root@" + hosts.hosts().get(1).address() + ":2",
+            "-Dcluster.sshConfig=" + on.sshConfig(), "-Dcluster.remoteDirectory=" + hosts.remoteDirectory());
     assertThat(build.run()).isNotZero();
     assertThat(build.log()).contains("Cannot run nodes on <sshHosts> (no node was started)");
     assertThat(build.log()).contains(hosts.hosts().get(1).address() + ":2");
@@ -335,15 +256,13 @@ class NodesOnHostsIT {
     Path refused = writeSshConfig("refused_config", otherKey, hosts.knownHosts());
     Path unknown = writeSshConfig("unknown_config", hosts.key(), emptyKnown);
 
-    MavenBuild wrongKey = MavenBuild.of(project, "verify", "-Dcluster.sshHosts=" + hostList(),
+    MavenBuild wrongKey = on.localBuild(project, "verify", "-Dcluster.sshHosts=" + hostList(),
         "-Dcluster.sshConfig=" + refused, "-Dcluster.remoteDirectory=" + hosts.remoteDirectory());
-    builds.add(wrongKey);
     assertThat(wrongKey.run()).isNotZero();
     assertThat(wrongKey.log()).contains("no node was started").containsIgnoringCase("authori");
 
-    MavenBuild newKey = MavenBuild.of(project, "verify", "-Dcluster.sshHosts=" + hostList(),
+    MavenBuild newKey = on.localBuild(project, "verify", "-Dcluster.sshHosts=" + hostList(),
         "-Dcluster.sshConfig=" + unknown, "-Dcluster.remoteDirectory=" + hosts.remoteDirectory());
-    builds.add(newKey);
     assertThat(newKey.run()).isNotZero();
     assertThat(newKey.log()).contains("no node was started").contains("acceptNewHostKeys");
     assertNothingLeft();
@@ -352,9 +271,8 @@ class NodesOnHostsIT {
   @Test
   void aRemoteDirectoryThatCannotBeWrittenFailsBeforeAnyNodeStarts(TestInfo test) throws Exception {
     Path project = project(test, "passing", "");
-    MavenBuild build = MavenBuild.of(project, "verify", "-Dcluster.sshHosts=" + hostList(),
-        "-Dcluster.sshConfig=" + sshConfig, "-Dcluster.remoteDirectory=/proc/version/cluster");
-    builds.add(build);
+    MavenBuild build = on.localBuild(project, "verify", "-Dcluster.sshHosts=" + hostList(),
+        "-Dcluster.sshConfig=" + on.sshConfig(), "-Dcluster.remoteDirectory=/proc/version/cluster");
     assertThat(build.run()).isNotZero();
     assertThat(build.log()).contains("no node was started").contains("<remoteDirectory>");
     assertNothingLeft();
@@ -387,21 +305,18 @@ class NodesOnHostsIT {
   }
 
   private static void assertNothingLeft() {
-    for (TestHosts.Host host : hosts.hosts()) {
-      assertThat(marked(host, null)).as("marked processes on " + host.name()).isEmpty();
-      assertThat(remoteEntries(host)).as("remote directory of " + host.name()).isEmpty();
-    }
+    on.assertNothingLeft();
   }
 
   // ---- ZooKeeper: the recipe of the local IT, with @{node.host}, on three hosts ----
 
   @Test
   void aZooKeeperEnsembleFormsOverThreeHosts() throws Exception {
-    Path root = TARGET.resolve("zookeeper");
-    deleteTree(root);
+    Path root = HostsBuilds.TARGET.resolve("zookeeper");
+    HostsBuilds.deleteTree(root);
     Path project = root.resolve("zk");
-    copyTree(Paths.get("src/it/zookeeper-ensemble-formed-from-files"), project);
-    copyTree(Paths.get("src/it/it-parent"), root.resolve("it-parent"));
+    HostsBuilds.copyTree(Paths.get("src/it/zookeeper-ensemble-formed-from-files"), project);
+    HostsBuilds.copyTree(Paths.get("src/it/it-parent"), root.resolve("it-parent"));
     for (Path pom : List.of(project.resolve("pom.xml"), root.resolve("it-parent/pom.xml"))) {
       Files.writeString(pom, filtered(Files.readString(pom)));
     }
@@ -452,9 +367,9 @@ class NodesOnHostsIT {
 
   @Test
   void theQuickstartRunsOnThreeHosts(TestInfo test) throws Exception {
-    Path project = TARGET.resolve("quickstart");
-    deleteTree(project);
-    copyTree(Paths.get("examples/quickstart"), project);
+    Path project = HostsBuilds.TARGET.resolve("quickstart");
+    HostsBuilds.deleteTree(project);
+    HostsBuilds.copyTree(Paths.get("examples/quickstart"), project);
     // The README's snippet, added to the quickstart's configuration: the hosts come from the POM.
     String readme = Files.readString(Paths.get("README.md"));
     Matcher snippet =
@@ -464,10 +379,7 @@ class NodesOnHostsIT {
     String quickstart = Files.readString(pom);
     assertThat(quickstart).contains("<nodes>3</nodes>");
     Files.writeString(pom, quickstart.replace("<nodes>3</nodes>", "<nodes>3</nodes>\n" + snippet.group(1)));
-    MavenBuild build =
-        MavenBuild.of(
-            project, "verify", "-Dcluster.sshConfig=" + sshConfig, "-Dcluster.remoteDirectory=" + hosts.remoteDirectory());
-    builds.add(build);
+    MavenBuild build = on.localBuild(project, "verify", "-Dcluster.sshConfig=" + on.sshConfig(), "-Dcluster.remoteDirectory=" + hosts.remoteDirectory());
     String log = succeeds(build);
     Matcher ready = Pattern.compile("Cluster of 3 nodes ready in \\d+ ms on 3 hosts \\(3 SSH connections in this build\\): (\\S+)").matcher(log);
     assertThat(ready.find()).as(log).isTrue();
@@ -477,32 +389,6 @@ class NodesOnHostsIT {
     assertThat(log).containsPattern("Tests run: \\d+, Failures: 0, Errors: 0, Skipped: 1");
     assertThat(log).contains("Deleted target/cluster and ");
     assertNothingLeft();
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> all = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) all::iterator) {
-        Path rel = from.relativize(p);
-        if (rel.startsWith("target")) {
-          continue;
-        }
-        Path dest = to.resolve(rel.toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(dest);
-        } else {
-          Files.copy(p, dest);
-        }
-      }
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(dir)) {
-      all.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
-    }
   }
 
   static String read(Path file) throws IOException {
