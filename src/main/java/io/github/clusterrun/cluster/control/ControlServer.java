@@ -27,8 +27,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * on the loopback interface only, on a random port, with a random bearer token:
  *
  * <pre>
- * GET  /nodes                    every node as JSON: name, index, pid, ports, state, tests
- * POST /nodes/{name}/{action}    action: stop, kill, pause, resume, start, restart
+ * GET  /nodes                    every node as JSON: name, index, pid, ports, state, tests, network
+ * POST /nodes/{name}/{action}    action: stop, kill, pause, resume, start, restart; isolate, delay
+ *                                ({"ms": 200, "jitterMs": 0}), loss ({"percent": 10})
+ * GET  /network                  the network faults in force
+ * POST /network/partition        {"groups": [["n_0"], ["n_1", "n_2"]]}
+ * POST /network/heal             every fault removed
  * </pre>
  *
  * Every request needs {@code Authorization: Bearer <token>}, else 401 and nothing happens. An
@@ -125,15 +129,17 @@ public final class ControlServer implements ControlEndpoint {
       send(exchange, 401, error("missing or wrong Authorization: Bearer <cluster.control.token>"));
       return;
     }
-    String[] parts = path.split("/", -1); // "", "nodes", name, action
+    String[] parts = path.split("/", -1); // "", "nodes" or "network", name or action, action
+    if (parts.length >= 2 && parts[0].isEmpty() && "network".equals(parts[1])) {
+      network(exchange, method, path, parts);
+      return;
+    }
     if (parts.length < 2 || !parts[0].isEmpty() || !"nodes".equals(parts[1])) {
-      send(exchange, 404, error("no such path " + path + "; use /nodes or /nodes/{name}/{action}"));
+      send(exchange, 404, error("no such path " + path + "; use /nodes, /nodes/{name}/{action} or /network"));
       return;
     }
     if (parts.length == 2 || (parts.length == 3 && parts[2].isEmpty())) {
-      if (!"GET".equals(method)) {
-        exchange.getResponseHeaders().set("Allow", "GET");
-        send(exchange, 405, error(method + " " + path + " is not allowed; use GET"));
+      if (!allowed(exchange, method, path, "GET")) {
         return;
       }
       StringBuilder json = new StringBuilder("[");
@@ -149,17 +155,36 @@ public final class ControlServer implements ControlEndpoint {
     }
     TestActions.Action action = action(parts[3]);
     if (action == null) {
-      send(exchange, 400, error("unknown action '" + parts[3] + "'; use stop, kill, pause, resume, start or restart"));
+      send(
+          exchange,
+          400,
+          error("unknown action '" + parts[3] + "'; use stop, kill, pause, resume, start, restart, isolate, delay or loss"));
       return;
     }
-    if (!"POST".equals(method)) {
-      exchange.getResponseHeaders().set("Allow", "POST");
-      send(exchange, 405, error(method + " " + path + " is not allowed; use POST"));
+    if (!allowed(exchange, method, path, "POST")) {
       return;
     }
     try {
-      Node node = control.act(parts[2], action);
-      send(exchange, 200, json(node));
+      switch (action) {
+        case ISOLATE:
+          send(exchange, 200, NetworkJson.of(control.network().isolate(parts[2])));
+          return;
+        case DELAY:
+          Map<?, ?> delay = NetworkJson.body(exchange, "{\"ms\": 200, \"jitterMs\": 0}");
+          send(
+              exchange,
+              200,
+              NetworkJson.of(
+                  control.network().delay(parts[2], NetworkJson.integer(delay, "ms", null), NetworkJson.integer(delay, "jitterMs", 0))));
+          return;
+        case LOSS:
+          Map<?, ?> loss = NetworkJson.body(exchange, "{\"percent\": 10}");
+          send(exchange, 200, NetworkJson.of(control.network().loss(parts[2], NetworkJson.integer(loss, "percent", null))));
+          return;
+        default:
+          Node node = control.act(parts[2], action);
+          send(exchange, 200, json(node));
+      }
     } catch (NodeControl.Refused e) {
       send(exchange, e.status(), error(e.getMessage()));
     } catch (ClusterException e) {
@@ -168,9 +193,47 @@ public final class ControlServer implements ControlEndpoint {
     }
   }
 
+  /** GET /network, POST /network/partition, POST /network/heal. */
+  private void network(HttpExchange exchange, String method, String path, String[] parts) throws IOException {
+    String what = parts.length == 2 ? "" : parts.length == 3 ? parts[2] : null;
+    try {
+      if ("".equals(what)) {
+        if (allowed(exchange, method, path, "GET")) {
+          send(exchange, 200, NetworkJson.of(control.network().network()));
+        }
+      } else if ("partition".equals(what)) {
+        if (allowed(exchange, method, path, "POST")) {
+          Map<?, ?> body = NetworkJson.body(exchange, "{\"groups\": [[\"n_0\"], [\"n_1\", \"n_2\"]]}");
+          send(exchange, 200, NetworkJson.of(control.network().partition(NetworkJson.groups(body))));
+        }
+      } else if ("heal".equals(what)) {
+        if (allowed(exchange, method, path, "POST")) {
+          send(exchange, 200, NetworkJson.of(control.network().heal()));
+        }
+      } else {
+        send(exchange, 404, error("no such path " + path + "; use GET /network, POST /network/partition or POST /network/heal"));
+      }
+    } catch (NodeControl.Refused e) {
+      send(exchange, e.status(), error(e.getMessage()));
+    } catch (ClusterException e) {
+      log.warn("The tests' " + path + " failed: " + e.getMessage());
+      send(exchange, 500, error(e.getMessage()));
+    }
+  }
+
+  /** Whether {@code method} is {@code allowed}; answers 405 when not. */
+  private static boolean allowed(HttpExchange exchange, String method, String path, String allowed) throws IOException {
+    if (allowed.equals(method)) {
+      return true;
+    }
+    exchange.getResponseHeaders().set("Allow", allowed);
+    send(exchange, 405, error(method + " " + path + " is not allowed; use " + allowed));
+    return false;
+  }
+
   private static TestActions.Action action(String name) {
     for (TestActions.Action action : TestActions.Action.values()) {
-      if (action.path().equals(name)) {
+      if (action.path().equals(name) && action != TestActions.Action.PARTITION && action != TestActions.Action.HEAL) {
         return action;
       }
     }
@@ -182,7 +245,7 @@ public final class ControlServer implements ControlEndpoint {
     return header != null && MessageDigest.isEqual(expected, header.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void send(HttpExchange exchange, int status, String json) throws IOException {
+  static void send(HttpExchange exchange, int status, String json) throws IOException {
     byte[] body = (json + "\n").getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
     exchange.sendResponseHeaders(status, body.length);
@@ -219,25 +282,21 @@ public final class ControlServer implements ControlEndpoint {
         first = false;
       }
     }
-    return sb.append("}}").toString();
+    sb.append("},\"network\":[");
+    first = true;
+    for (String fault : control.cluster().network().describe(node.name())) {
+      sb.append(first ? "" : ",").append(quote(fault));
+      first = false;
+    }
+    return sb.append("]}").toString();
   }
 
-  private static String error(String message) {
+  static String error(String message) {
     return "{\"error\":" + quote(message) + "}";
   }
 
   static String quote(String s) {
-    StringBuilder sb = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        sb.append('\\').append(c);
-      } else if (c < 0x20) {
-        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.append('"').toString();
+    return io.github.clusterrun.cluster.control.client.Json.quote(s);
   }
 
 }

@@ -52,12 +52,19 @@ public final class NodeControl {
   private final Platform platform;
   private final Starter starter;
   private final ClusterLog log;
+  private final NetworkControl network;
 
   public NodeControl(Cluster cluster, Platform platform, Starter starter, ClusterLog log) {
     this.cluster = cluster;
     this.platform = platform;
     this.starter = starter;
     this.log = log;
+    this.network = new NetworkControl(cluster, platform, log);
+  }
+
+  /** The tests' faults on the cluster's network (issue 19). */
+  public NetworkControl network() {
+    return network;
   }
 
   public Cluster cluster() {

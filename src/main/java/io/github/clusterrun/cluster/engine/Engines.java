@@ -276,6 +276,38 @@ public final class Engines implements AutoCloseable {
     return engine;
   }
 
+  /** Work done at one place of a cluster, on the view of its nodes there. */
+  public interface PlaceWork {
+    void run(Engine engine, Cluster here) throws ClusterException;
+  }
+
+  /**
+   * Does {@code work} at every place of {@code cluster} at once and waits for all; returns what
+   * failed, a line per place ("host h1: why"), empty when nothing did. The views are taken before
+   * the threads start: the caller may hold the cluster's lock, which they could not take.
+   */
+  public List<String> atEveryPlace(Cluster cluster, PlaceWork work) {
+    Map<Place, Cluster> views = new LinkedHashMap<>();
+    cluster.places().forEach(place -> views.put(place, cluster.at(place)));
+    Map<Place, CompletableFuture<String>> done = new LinkedHashMap<>();
+    views.forEach((place, here) -> done.put(place, CompletableFuture.supplyAsync(() -> {
+      try {
+        work.run(of(place), here);
+        return null;
+      } catch (ClusterException | RuntimeException e) {
+        return place.describe() + ": " + e.getMessage();
+      }
+    })));
+    List<String> failed = new ArrayList<>();
+    done.values().forEach(f -> {
+      String why = f.join();
+      if (why != null) {
+        failed.add(why);
+      }
+    });
+    return failed;
+  }
+
   /** Whether some node runs on another host. */
   public boolean anyRemote() {
     return !hosts.isEmpty();

@@ -311,6 +311,8 @@ public final class Cluster {
     view.view = !withOwnFamily;
     view.mayHaveOwnFamily = mayHaveOwnFamily;
     view.ssh = ssh;
+    view.network = network;
+    view.networkTouched = networkTouched;
     for (Node node : some) {
       Process process = processes.get(node.name());
       if (process != null) {
@@ -332,6 +334,37 @@ public final class Cluster {
   }
 
   // --- end of issue 12's block
+
+  // --- Tests can break the network (issue 19).
+
+  private NetworkFaults network = NetworkFaults.NONE;
+  private boolean networkTouched;
+
+  /** The network faults in force (as the tests last asked; {@link NetworkFaults#NONE} when healed). */
+  public synchronized NetworkFaults network() {
+    return network;
+  }
+
+  /**
+   * Records the faults about to be put in force (or just healed). Once any fault was asked for, the
+   * cluster is recorded as one whose rules {@code stop}, {@code clean} and the exit hook remove,
+   * even when a crash came between the record and the rules.
+   */
+  public synchronized void network(NetworkFaults faults) {
+    this.network = faults;
+    this.networkTouched |= !faults.isEmpty();
+  }
+
+  /** Whether the tests ever put a network fault in force: its rules are to be removed at the stop. */
+  public synchronized boolean networkTouched() {
+    return networkTouched;
+  }
+
+  /** As recorded in the state file. */
+  synchronized void network(NetworkFaults faults, boolean touched) {
+    this.network = faults;
+    this.networkTouched = touched;
+  }
 
   private boolean view;
 

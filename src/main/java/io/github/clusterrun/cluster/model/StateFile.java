@@ -90,6 +90,18 @@ public final class StateFile {
       ssh.sshConfig().ifPresent(f -> p.setProperty("ssh.config", f.toString()));
       p.setProperty("ssh.acceptNewHostKeys", Boolean.toString(ssh.acceptNewHostKeys()));
     });
+    // Issue 19: the network faults in force, whether any ever was (absent: none), what the tests
+    // did to the network as a whole.
+    if (cluster.networkTouched()) {
+      p.setProperty("network.faults", cluster.network().describe());
+      p.setProperty("network.touched", "true");
+    }
+    TestActions network = cluster.testActions(TestActions.NETWORK);
+    for (TestActions.Action action : TestActions.Action.values()) {
+      if (network.count(action) > 0) {
+        p.setProperty("network.tests." + action.path(), Integer.toString(network.count(action)));
+      }
+    }
     // Issue 12: where the control endpoint listens (its token is only in cluster.properties).
     cluster.control().ifPresent(c -> p.setProperty("control.url", c.url()));
     Path dir = cluster.directory();
@@ -171,6 +183,10 @@ public final class StateFile {
       for (int i = 0; i < count; i++) {
         cluster.testActions(nodes.get(i).name(), readTestActions(p, "node." + i + "."));
       }
+      if (p.getProperty("network.touched") != null) {
+        cluster.network(NetworkFaults.parse(require(p, "network.faults")), true);
+      }
+      cluster.testActions(TestActions.NETWORK, readTestActions(p, "network."));
       return Optional.of(cluster);
     } catch (RuntimeException e) {
       throw damaged(layout, "it is damaged (" + describe(e) + ")", e);

@@ -19,7 +19,17 @@ public final class TestActions {
     PAUSE("paused"),
     RESUME("resumed"),
     START("started"),
-    RESTART("restarted");
+    RESTART("restarted"),
+    /** Issue 19: the node cut off from every other node. */
+    ISOLATE("isolated"),
+    /** Issue 19: its traffic to the other nodes delayed. */
+    DELAY("delayed"),
+    /** Issue 19: a share of its packets to the other nodes lost. */
+    LOSS("dropped packets of"),
+    /** Issue 19, of the whole network ({@link TestActions#NETWORK}): a partition into groups. */
+    PARTITION("partitioned"),
+    /** Issue 19, of the whole network: every fault removed. */
+    HEAL("healed");
 
     private final String past;
 
@@ -37,6 +47,12 @@ public final class TestActions {
       return past;
     }
   }
+
+  /**
+   * The name under which what the tests did to the network as a whole (partition, heal) is
+   * recorded, and told: "partitioned the network twice and healed it once".
+   */
+  public static final String NETWORK = "the network";
 
   /** No action. */
   public static final TestActions NONE = new TestActions(new EnumMap<>(Action.class));

@@ -54,6 +54,10 @@ public final class ClusterStatus {
       if (!node.place().isLocal()) {
         ports += ", on " + node.place().sshHost() + " (" + node.place().address() + ")";
       }
+      List<String> faults = cluster.network().describe(node.name()); // issue 19
+      if (!faults.isEmpty()) {
+        ports += "; network: " + String.join(", ", faults);
+      }
       if (alive.contains(node.name())) {
         running++;
         Duration up =

@@ -2,7 +2,9 @@ package io.github.clusterrun.cluster.stop;
 
 import io.github.clusterrun.cluster.ClusterException;
 import io.github.clusterrun.cluster.ClusterLog;
+import io.github.clusterrun.cluster.control.NetworkControl;
 import io.github.clusterrun.cluster.engine.Engines;
+import io.github.clusterrun.cluster.model.NetworkFaults;
 import io.github.clusterrun.cluster.family.FamilyMark;
 import io.github.clusterrun.cluster.family.FamilyStopper;
 import io.github.clusterrun.cluster.family.NodeStop;
@@ -106,6 +108,7 @@ public final class ConfirmedStop implements ExitGuard.StopAction {
           log.info(node.name() + " was paused by the tests: resumed so that it stops like the others");
         }
       }
+      healNetwork(cluster, engines, log);
       StopReport report = EveryPlace.stop(cluster, engines, listener);
       FamilyStopper stopper = new FamilyStopper(cluster.at(io.github.clusterrun.cluster.model.Place.LOCAL), platform, log);
       if (report.confirmed()) {
@@ -121,6 +124,32 @@ public final class ConfirmedStop implements ExitGuard.StopAction {
         }
       }
       return report;
+    }
+  }
+
+  /**
+   * Issue 19: the network faults the tests put in force are removed before the nodes stop, so that
+   * a graceful stop reaches its peers; a cluster whose tests never broke the network is not asked.
+   */
+  private static void healNetwork(Cluster cluster, Engines engines, ClusterLog log) {
+    if (!cluster.networkTouched()) {
+      return;
+    }
+    NetworkFaults faults = cluster.network();
+    try {
+      NetworkControl.heal(cluster, engines);
+      cluster.network(NetworkFaults.NONE);
+      if (!faults.isEmpty()) {
+        log.info("Healed the network before the stop (the tests left: " + faults.describe() + ")");
+      }
+    } catch (ClusterException e) {
+      log.warn(
+          e.getMessage()
+              + " (the nodes are stopped all the same). Its rules are all in the nftables table inet cmp_"
+              + cluster.id()
+              + ": remove it with `nft delete table inet cmp_"
+              + cluster.id()
+              + "` as root where it is left");
     }
   }
 

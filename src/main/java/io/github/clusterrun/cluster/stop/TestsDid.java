@@ -60,6 +60,10 @@ final class TestsDid {
         phrases.add(did.describe(node.name()));
       }
     }
+    TestActions network = actions.get(TestActions.NETWORK);
+    if (network != null && !network.isEmpty()) {
+      phrases.add(network.describe(TestActions.NETWORK));
+    }
     return phrases.isEmpty() ? "" : " (the tests " + TestActions.join(phrases) + ")";
   }
 }

@@ -120,6 +120,20 @@ class StopAfterTheTestsBrokeTheClusterTest {
   }
 
   @Test
+  void whatTheTestsDidToTheNetworkIsInTheDecisionLine() throws Exception {
+    Cluster cluster = start(2);
+    client(cluster).heal();
+    Files.writeString(summary, ClusterStopperTest.PASSING);
+
+    assertThat(stopper(new ExitGuard()).stop()).isEqualTo(ClusterStopper.Result.DELETED);
+
+    assertThat(log.lines())
+        .contains("INFO Deleted target/cluster: 3 integration tests passed (the tests healed the network once)");
+    assertThat(log.text()).doesNotContain("Healed the network before the stop"); // no fault was ever in force
+    cluster.closeControl();
+  }
+
+  @Test
   void aNodeThatExitedOnItsOwnStillKeepsTheDirectories() throws Exception {
     Cluster cluster = start(1);
     long pid = cluster.node("n_0").orElseThrow().pid();

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * The client of the control endpoint that cluster-maven-plugin serves while a cluster runs: for
- * integration tests that stop, kill, pause, resume, start or restart single nodes. No dependencies,
+ * integration tests that stop, kill, pause, resume, start or restart single nodes, and break the
+ * network between them (partition, isolate, delay, loss, heal). No dependencies,
  * Java 11.
  *
  * <pre>
@@ -23,6 +24,8 @@ import java.util.Map;
  * ClusterControl cluster = ClusterControl.fromSystemProperties();
  * NodeInfo killed = cluster.node("n_1").kill();     // returns once every process of n_1 is gone
  * NodeInfo again = cluster.node("n_1").start();     // returns once n_1 is ready again
+ * cluster.node("n_0").isolate();                    // returns once n_0 is cut off from the others
+ * cluster.heal();                                   // every network fault removed
  * </pre>
  *
  * Add it with {@code <classifier>client</classifier>} on {@code
@@ -118,12 +121,56 @@ public final class ClusterControl {
     return NodeInfo.of((Map<?, ?>) Json.parse(send("POST", "nodes/" + name + "/" + action)));
   }
 
+  // --- The network between the nodes (0.3): each call returns once its rules are in force.
+
+  /**
+   * Cuts the traffic between the {@code groups} of nodes, both ways (each group stays whole; a node
+   * in no group keeps reaching every node), replacing any earlier partition:
+   * {@code partition(List.of(List.of("n_0"), List.of("n_1", "n_2")))}. Status 404 for an unknown
+   * node, 400 for a node named twice, 409 where the network cannot be broken (the message says what
+   * is missing); nothing is applied then.
+   */
+  public NetworkInfo partition(List<List<String>> groups) {
+    StringBuilder json = new StringBuilder("{\"groups\":[");
+    for (int g = 0; g < groups.size(); g++) {
+      json.append(g == 0 ? "[" : ",[");
+      for (int n = 0; n < groups.get(g).size(); n++) {
+        json.append(n == 0 ? "" : ",").append(Json.quote(groups.get(g).get(n)));
+      }
+      json.append(']');
+    }
+    return network("POST", "network/partition", json.append("]}").toString());
+  }
+
+  /** Removes every network fault; returns once no rule is left. */
+  public NetworkInfo heal() {
+    return network("POST", "network/heal", null);
+  }
+
+  /** The network faults in force: one {@code GET /network}. */
+  public NetworkInfo network() {
+    return network("GET", "network", null);
+  }
+
+  NetworkInfo network(String method, String path, String body) {
+    return NetworkInfo.of((Map<?, ?>) Json.parse(send(method, path, body)));
+  }
+
   private String send(String method, String path) {
+    return send(method, path, null);
+  }
+
+  private String send(String method, String path, String body) {
     HttpRequest request =
         HttpRequest.newBuilder(base.resolve(path))
             .timeout(timeout)
             .header("Authorization", "Bearer " + token)
-            .method(method, HttpRequest.BodyPublishers.noBody())
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
             .build();
     HttpResponse<String> response;
     try {

@@ -5,8 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A minimal JSON reader for the endpoint's answers: objects, arrays, strings, numbers, booleans, null. */
-final class Json {
+/**
+ * A minimal JSON reader for the endpoint's answers (and, in the plugin, for the requests' bodies):
+ * objects, arrays, strings, numbers, booleans, null. Public for the endpoint, not for tests.
+ */
+public final class Json {
   private final String s;
   private int i;
 
@@ -14,7 +17,22 @@ final class Json {
     this.s = s;
   }
 
-  static Object parse(String text) {
+  /** {@code s} as a JSON string, quoted and escaped. */
+  public static String quote(String s) {
+    StringBuilder sb = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        sb.append('\\').append(c);
+      } else if (c < 0x20) {
+        sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.append('"').toString();
+  }
+
+  public static Object parse(String text) {
     Json json = new Json(text);
     Object value = json.value();
     json.space();

@@ -52,4 +52,25 @@ public final class NodeHandle {
   public NodeInfo restart() {
     return control.act(name, "restart");
   }
+
+  /**
+   * Cuts it off from every other node, both ways (the build machine still reaches it); returns once
+   * the rules are in force. Replaces any earlier partition.
+   */
+  public NetworkInfo isolate() {
+    return control.network("POST", "nodes/" + name + "/isolate", null);
+  }
+
+  /**
+   * Delays its traffic to the other nodes by {@code ms} (± {@code jitterMs}); needs the kernel's
+   * netem where it runs (status 409 saying so where it is missing).
+   */
+  public NetworkInfo delay(int ms, int jitterMs) {
+    return control.network("POST", "nodes/" + name + "/delay", "{\"ms\":" + ms + ",\"jitterMs\":" + jitterMs + "}");
+  }
+
+  /** Loses {@code percent} (1 to 100) of its packets to the other nodes. */
+  public NetworkInfo loss(int percent) {
+    return control.network("POST", "nodes/" + name + "/loss", "{\"percent\":" + percent + "}");
+  }
 }

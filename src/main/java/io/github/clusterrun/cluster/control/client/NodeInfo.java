@@ -2,6 +2,7 @@ package io.github.clusterrun.cluster.control.client;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,9 +19,17 @@ public final class NodeInfo {
   private final String state;
   private final String host;
   private final String sshHost;
+  private final List<String> network;
 
   private NodeInfo(
-      String name, int index, long pid, Map<String, Integer> ports, String state, String host, String sshHost) {
+      String name,
+      int index,
+      long pid,
+      Map<String, Integer> ports,
+      String state,
+      String host,
+      String sshHost,
+      List<String> network) {
     this.name = name;
     this.index = index;
     this.pid = pid;
@@ -28,6 +37,7 @@ public final class NodeInfo {
     this.state = state;
     this.host = host;
     this.sshHost = sshHost;
+    this.network = List.copyOf(network);
   }
 
   static NodeInfo of(Map<?, ?> json) {
@@ -43,7 +53,16 @@ public final class NodeInfo {
         ports,
         (String) json.get("state"),
         json.get("host") == null ? "127.0.0.1" : (String) json.get("host"),
-        json.get("sshHost") == null ? "" : (String) json.get("sshHost"));
+        json.get("sshHost") == null ? "" : (String) json.get("sshHost"),
+        NetworkInfo.strings(json.get("network")));
+  }
+
+  /**
+   * The network faults on this node, a phrase each ("cut off from n_1, n_2", "delay 200 ms to the
+   * other nodes", "loss 10% to the other nodes"); empty when none.
+   */
+  public List<String> network() {
+    return network;
   }
 
   /** The address the node binds and advertises ({@code @{node.host}}). */
