@@ -3,6 +3,8 @@ package io.github.clusterrun.cluster.hosts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.clusterrun.cluster.control.client.ClusterControl;
+import io.github.clusterrun.cluster.control.client.NodeInfo;
 import io.github.clusterrun.cluster.engine.ssh.SshEngine;
 import io.github.clusterrun.cluster.testing.Await;
 import io.github.clusterrun.cluster.testing.MavenBuild;
@@ -104,8 +106,33 @@ class NetworkFaultsIT {
     Map<String, String> before = rulesets();
     Path project = on.project(name(test), "blocking", "");
     MavenBuild build = blocked(on.build(project, "verify", "-Dit.block=" + project.resolve("unblock")));
-    Properties nodes = HostsBuilds.exported(project);
-    ControlCalls control = ControlCalls.of(project);
+    partitionLossHeal(ControlCalls.of(project), NodesNetwork.onHosts(project), () -> assertThat(rulesets()).isEqualTo(before));
+    String log = unblock(build, project);
+    assertThat(log).contains("The tests partitioned the network").contains("The tests healed the network");
+    assertThat(log).contains("The tests made n_1 lose 100% of its packets to the other nodes");
+    assertThat(rulesets()).isEqualTo(before);
+  }
+
+  @Test
+  void localNodesWithNetworkFaultsAPartitionLossAndHealWorkAsOnHosts(TestInfo test) throws Exception {
+    String here = buildMachineNetwork();
+    Path project = on.project(name(test), "blocking", "");
+    MavenBuild build =
+        blocked(on.localBuild(project, "verify", "-Dcluster.networkFaults=true", "-Dit.block=" + project.resolve("unblock")));
+    NodesNetwork nodes = NodesNetwork.local(project);
+    assertThat(List.of(nodes.host(0), nodes.host(1), nodes.host(2))).as("an address of its own for each node")
+        .doesNotHaveDuplicates().doesNotContain("127.0.0.1");
+    partitionLossHeal(ControlCalls.of(project), nodes, () -> { });
+    String log = unblock(build, project);
+    assertThat(log).contains("The tests partitioned the network").contains("The tests healed the network");
+    assertThat(buildMachineNetwork()).as("this machine's ruleset, namespaces and links after the build").isEqualTo(here);
+  }
+
+  /**
+   * Partition [[n_0],[n_1,n_2]], heal, loss of 100% on n_1, heal: each checked by which node
+   * connects to which, from inside the nodes' network; {@code healedAsBefore} after each heal.
+   */
+  private static void partitionLossHeal(ControlCalls control, NodesNetwork nodes, Runnable healedAsBefore) {
     assertThat(connections(nodes)).as("before any fault").isEqualTo(allConnect());
 
     ControlCalls.Reply partition = control.post("network/partition", PARTITION_0_12);
@@ -120,7 +147,7 @@ class NetworkFaultsIT {
     ControlCalls.Reply healed = control.post("network/heal");
     assertThat(healed.status).as(healed.toString()).isEqualTo(200);
     assertThat(connections(nodes)).as("healed").isEqualTo(allConnect());
-    assertThat(rulesets()).as("rulesets once healed").isEqualTo(before);
+    healedAsBefore.run();
 
     ControlCalls.Reply loss = control.post("nodes/n_1/loss", "{\"percent\":100}");
     assertThat(loss.status).as(loss.toString()).isEqualTo(200);
@@ -131,12 +158,7 @@ class NetworkFaultsIT {
     healed = control.post("network/heal");
     assertThat(healed.status).as(healed.toString()).isEqualTo(200);
     assertThat(connections(nodes)).as("healed again").isEqualTo(allConnect());
-    assertThat(rulesets()).as("rulesets once healed again").isEqualTo(before);
-
-    String log = unblock(build, project);
-    assertThat(log).contains("The tests partitioned the network").contains("The tests healed the network");
-    assertThat(log).contains("The tests made n_1 lose 100% of its packets to the other nodes");
-    assertThat(rulesets()).isEqualTo(before);
+    healedAsBefore.run();
   }
 
   @Test
@@ -145,7 +167,7 @@ class NetworkFaultsIT {
     Map<String, String> qdiscsBefore = qdiscs();
     Path project = on.project(name(test), "blocking", "");
     MavenBuild build = blocked(on.build(project, "verify", "-Dit.block=" + project.resolve("unblock")));
-    Properties nodes = HostsBuilds.exported(project);
+    NodesNetwork nodes = NodesNetwork.onHosts(project);
     ControlCalls control = ControlCalls.of(project);
 
     ControlCalls.Reply delay = control.post("nodes/n_1/delay", "{\"ms\":200,\"jitterMs\":0}");
@@ -269,7 +291,7 @@ class NetworkFaultsIT {
     Map<String, String> before = rulesets();
     Path project = on.project(name(test), "blocking", "");
     MavenBuild build = blocked(on.build(project, "verify", "-Dit.block=" + project.resolve("unblock")));
-    Properties nodes = HostsBuilds.exported(project);
+    NodesNetwork nodes = NodesNetwork.onHosts(project);
     ControlCalls control = ControlCalls.of(project);
 
     ControlCalls.Reply unknown = control.post("nodes/n_9/isolate");
@@ -391,8 +413,56 @@ class NetworkFaultsIT {
     return TestHosts.run(Duration.ofSeconds(10), "unshare", "-n", "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms").exit == 0;
   }
 
-  /** Which node reaches which ({@code n_i->n_j}): a TCP connection from node i's host to node j. */
-  private static List<String> connections(Properties nodes) {
+  /**
+   * Where the nodes of a running build are, and how to run a command inside node i's network: in
+   * its host's network namespace, or (local nodes with {@code <networkFaults>}) in the network
+   * namespace of the node's process.
+   */
+  private static final class NodesNetwork {
+    private final Properties exported;
+    private final List<List<String>> inside = new ArrayList<>();
+
+    private NodesNetwork(Properties exported) {
+      this.exported = exported;
+    }
+
+    static NodesNetwork onHosts(Path project) throws IOException {
+      NodesNetwork n = new NodesNetwork(HostsBuilds.exported(project));
+      for (TestHosts.Host host : on.hostList()) {
+        n.inside.add(List.of("ip", "netns", "exec", host.name()));
+      }
+      return n;
+    }
+
+    static NodesNetwork local(Path project) throws IOException {
+      Properties exported = HostsBuilds.exported(project);
+      NodesNetwork n = new NodesNetwork(exported);
+      ClusterControl control =
+          ClusterControl.of(exported.getProperty("cluster.control.url"), exported.getProperty("cluster.control.token"));
+      for (NodeInfo node : control.nodes()) {
+        n.inside.add(List.of("nsenter", "-t", Long.toString(node.pid()), "-n"));
+      }
+      return n;
+    }
+
+    String host(int node) {
+      return exported.getProperty("cluster.node." + node + ".host");
+    }
+
+    int port(int node) {
+      return Integer.parseInt(exported.getProperty("cluster.node." + node + ".port.http"));
+    }
+
+    /** Runs {@code script} with bash inside node {@code node}'s network, for at most {@link #CONNECT}. */
+    TestHosts.Result run(int node, String script) {
+      List<String> argv = new ArrayList<>(inside.get(node));
+      argv.addAll(List.of("timeout", Long.toString(CONNECT.toSeconds()), "bash", "-c", script));
+      return TestHosts.run(CONNECT.plusSeconds(5), argv.toArray(new String[0]));
+    }
+  }
+
+  /** Which node reaches which ({@code n_i->n_j}): a TCP connection from inside node i's network to node j. */
+  private static List<String> connections(NodesNetwork nodes) {
     List<String> connect = new ArrayList<>();
     for (int from = 0; from < 3; from++) {
       for (int to = 0; to < 3; to++) {
@@ -412,28 +482,23 @@ class NetworkFaultsIT {
     return new ArrayList<>(new TreeSet<>(List.of(pairs)));
   }
 
-  private static boolean connects(int from, int to, Properties nodes) {
-    String target = "/dev/tcp/" + nodes.getProperty("cluster.node." + to + ".host") + "/" + nodes.getProperty("cluster.node." + to + ".port.http");
-    TestHosts.Result r =
-        TestHosts.run(CONNECT.plusSeconds(5), "ip", "netns", "exec", on.host(from).name(),
-            "timeout", Long.toString(CONNECT.toSeconds()), "bash", "-c", "exec 3<>" + target);
-    return r.exit == 0;
+  private static boolean connects(int from, int to, NodesNetwork nodes) {
+    return nodes.run(from, "exec 3<>/dev/tcp/" + nodes.host(to) + "/" + nodes.port(to)).exit == 0;
   }
 
-  /** How long a TCP connection from node i's host to node j takes to be made, in ms (one round trip). */
-  private static long connectMillis(int from, int to, Properties nodes) {
-    String target = "/dev/tcp/" + nodes.getProperty("cluster.node." + to + ".host") + "/" + nodes.getProperty("cluster.node." + to + ".port.http");
+  /** How long a TCP connection from inside node i's network to node j takes to be made, in ms (one round trip). */
+  private static long connectMillis(int from, int to, NodesNetwork nodes) {
     TestHosts.Result r =
-        TestHosts.run(CONNECT.plusSeconds(5), "ip", "netns", "exec", on.host(from).name(), "timeout", Long.toString(CONNECT.toSeconds()),
-            "bash", "-c", "s=$(date +%s%N); exec 3<>" + target + " && echo $(( ($(date +%s%N) - s) / 1000000 ))");
+        nodes.run(from, "s=$(date +%s%N); exec 3<>/dev/tcp/" + nodes.host(to) + "/" + nodes.port(to)
+            + " && echo $(( ($(date +%s%N) - s) / 1000000 ))");
     assertThat(r.exit).as(r.toString()).isZero();
     return Long.parseLong(r.out.trim());
   }
 
-  private static void assertTheBuildMachineReachesEveryNode(Properties nodes) {
+  private static void assertTheBuildMachineReachesEveryNode(NodesNetwork nodes) {
     for (int i = 0; i < 3; i++) {
-      String host = nodes.getProperty("cluster.node." + i + ".host");
-      int port = Integer.parseInt(nodes.getProperty("cluster.node." + i + ".port.http"));
+      String host = nodes.host(i);
+      int port = nodes.port(i);
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress(host, port), (int) CONNECT.toMillis());
       } catch (IOException e) {
