@@ -28,6 +28,29 @@ class NodeInfoTest {
     NodeInfo node = parse("{\"name\":\"n_0\",\"index\":0,\"pid\":7,\"ports\":{\"http\":4001},\"state\":\"PAUSED\"}");
     assertThat(node.host()).isEqualTo("127.0.0.1");
     assertThat(node.sshHost()).isEmpty();
+    assertThat(node.network()).isEmpty();
     assertThat(node).hasToString("n_0(pid 7, PAUSED, {http=4001})");
+  }
+
+  @Test
+  void theNetworkFaultsOnANodeAndInTheWholeNetwork() {
+    NodeInfo node =
+        parse(
+            "{\"name\":\"n_1\",\"index\":1,\"pid\":9,\"ports\":{},\"state\":\"RUNNING\","
+                + "\"network\":[\"cut off from n_0\",\"loss 10% to the other nodes\"]}");
+    assertThat(node.network()).containsExactly("cut off from n_0", "loss 10% to the other nodes");
+
+    NetworkInfo network =
+        NetworkInfo.of(
+            (Map<?, ?>)
+                Json.parse(
+                    "{\"partition\":[[\"n_0\"],[\"n_1\",\"n_2\"]],\"delay\":{\"n_2\":{\"ms\":200,\"jitterMs\":5}},"
+                        + "\"loss\":{\"n_1\":10}}"));
+    assertThat(network.partition()).containsExactly(java.util.List.of("n_0"), java.util.List.of("n_1", "n_2"));
+    assertThat(network.delayMs()).containsEntry("n_2", 200).hasSize(1);
+    assertThat(network.jitterMs()).containsEntry("n_2", 5);
+    assertThat(network.lossPercent()).containsEntry("n_1", 10);
+    assertThat(network.healed()).isFalse();
+    assertThat(NetworkInfo.of((Map<?, ?>) Json.parse("{\"partition\":[],\"delay\":{},\"loss\":{}}")).healed()).isTrue();
   }
 }
