@@ -3,23 +3,17 @@ package io.github.clusterrun.cluster.hosts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.github.clusterrun.cluster.control.client.ClusterControl;
-import io.github.clusterrun.cluster.control.client.NodeInfo;
 import io.github.clusterrun.cluster.engine.ssh.SshEngine;
 import io.github.clusterrun.cluster.testing.Await;
 import io.github.clusterrun.cluster.testing.MavenBuild;
 import io.github.clusterrun.cluster.testing.TestHosts;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -37,7 +31,6 @@ import org.junit.jupiter.api.TestInfo;
  * only; skipped with a warning elsewhere.
  */
 class NetworkFaultsIT {
-  private static final Duration CONNECT = Duration.ofSeconds(3);
   /** The lifeline's bound on a host, plus the time the host takes to remove a table. */
   private static final Duration LIFELINE = Duration.ofSeconds(SshEngine.LIFELINE_BOUND_SECONDS + 5);
   /** The names TestHosts gives its namespaces and links (this run's and any other's). */
@@ -106,7 +99,7 @@ class NetworkFaultsIT {
     Map<String, String> before = rulesets();
     Path project = on.project(name(test), "blocking", "");
     MavenBuild build = blocked(on.build(project, "verify", "-Dit.block=" + project.resolve("unblock")));
-    partitionLossHeal(ControlCalls.of(project), NodesNetwork.onHosts(project), () -> assertThat(rulesets()).isEqualTo(before));
+    partitionLossHeal(ControlCalls.of(project), NodesNetwork.onHosts(project, on.hostList()), () -> assertThat(rulesets()).isEqualTo(before));
     String log = unblock(build, project);
     assertThat(log).contains("The tests partitioned the network").contains("The tests healed the network");
     assertThat(log).contains("The tests made n_1 lose 100% of its packets to the other nodes");
@@ -133,31 +126,31 @@ class NetworkFaultsIT {
    * connects to which, from inside the nodes' network; {@code healedAsBefore} after each heal.
    */
   private static void partitionLossHeal(ControlCalls control, NodesNetwork nodes, Runnable healedAsBefore) {
-    assertThat(connections(nodes)).as("before any fault").isEqualTo(allConnect());
+    assertThat(nodes.connections()).as("before any fault").isEqualTo(NodesNetwork.allConnect());
 
     ControlCalls.Reply partition = control.post("network/partition", PARTITION_0_12);
     assertThat(partition.status).as(partition.toString()).isEqualTo(200);
-    assertThat(connections(nodes)).as("partitioned [[n_0],[n_1,n_2]]")
-        .isEqualTo(connectsOnly("n_1->n_2", "n_2->n_1"));
-    assertTheBuildMachineReachesEveryNode(nodes);
+    assertThat(nodes.connections()).as("partitioned [[n_0],[n_1,n_2]]")
+        .isEqualTo(NodesNetwork.connectsOnly("n_1->n_2", "n_2->n_1"));
+    nodes.assertTheBuildMachineReachesEveryNode();
     ControlCalls.Reply network = control.get("network");
     assertThat(network.status).isEqualTo(200);
     assertThat(network.body).contains("n_0").contains("n_1").contains("n_2");
 
     ControlCalls.Reply healed = control.post("network/heal");
     assertThat(healed.status).as(healed.toString()).isEqualTo(200);
-    assertThat(connections(nodes)).as("healed").isEqualTo(allConnect());
+    assertThat(nodes.connections()).as("healed").isEqualTo(NodesNetwork.allConnect());
     healedAsBefore.run();
 
     ControlCalls.Reply loss = control.post("nodes/n_1/loss", "{\"percent\":100}");
     assertThat(loss.status).as(loss.toString()).isEqualTo(200);
     // n_1 sends nothing to the others: neither its connections nor its answers to theirs arrive.
-    assertThat(connections(nodes)).as("loss 100% on n_1").isEqualTo(connectsOnly("n_0->n_2", "n_2->n_0"));
-    assertTheBuildMachineReachesEveryNode(nodes);
+    assertThat(nodes.connections()).as("loss 100% on n_1").isEqualTo(NodesNetwork.connectsOnly("n_0->n_2", "n_2->n_0"));
+    nodes.assertTheBuildMachineReachesEveryNode();
 
     healed = control.post("network/heal");
     assertThat(healed.status).as(healed.toString()).isEqualTo(200);
-    assertThat(connections(nodes)).as("healed again").isEqualTo(allConnect());
+    assertThat(nodes.connections()).as("healed again").isEqualTo(NodesNetwork.allConnect());
     healedAsBefore.run();
   }
 
@@ -167,21 +160,21 @@ class NetworkFaultsIT {
     Map<String, String> qdiscsBefore = qdiscs();
     Path project = on.project(name(test), "blocking", "");
     MavenBuild build = blocked(on.build(project, "verify", "-Dit.block=" + project.resolve("unblock")));
-    NodesNetwork nodes = NodesNetwork.onHosts(project);
+    NodesNetwork nodes = NodesNetwork.onHosts(project, on.hostList());
     ControlCalls control = ControlCalls.of(project);
 
     ControlCalls.Reply delay = control.post("nodes/n_1/delay", "{\"ms\":200,\"jitterMs\":0}");
     if (netemHere()) {
       assertThat(delay.status).as(delay.toString()).isEqualTo(200);
-      assertThat(connectMillis(1, 0, nodes)).as("a connection from n_1 to n_0: one delayed round trip").isGreaterThanOrEqualTo(200);
-      assertThat(connectMillis(0, 2, nodes)).as("n_0 to n_2: not delayed").isLessThan(200);
+      assertThat(nodes.connectMillis(1, 0)).as("a connection from n_1 to n_0: one delayed round trip").isGreaterThanOrEqualTo(200);
+      assertThat(nodes.connectMillis(0, 2)).as("n_0 to n_2: not delayed").isLessThan(200);
       assertThat(control.post("network/heal").status).isEqualTo(200);
-      assertThat(connectMillis(1, 0, nodes)).as("healed").isLessThan(200);
+      assertThat(nodes.connectMillis(1, 0)).as("healed").isLessThan(200);
     } else {
       System.out.println("netem is missing here: the delay must be refused");
       assertThat(delay.status).as(delay.toString()).isEqualTo(409);
       assertThat(delay.body).contains("netem");
-      assertThat(connections(nodes)).as("after the refused delay").isEqualTo(allConnect());
+      assertThat(nodes.connections()).as("after the refused delay").isEqualTo(NodesNetwork.allConnect());
     }
     assertThat(rulesets()).as("rulesets").isEqualTo(before);
     assertThat(qdiscs()).as("queueing disciplines").isEqualTo(qdiscsBefore);
@@ -291,7 +284,7 @@ class NetworkFaultsIT {
     Map<String, String> before = rulesets();
     Path project = on.project(name(test), "blocking", "");
     MavenBuild build = blocked(on.build(project, "verify", "-Dit.block=" + project.resolve("unblock")));
-    NodesNetwork nodes = NodesNetwork.onHosts(project);
+    NodesNetwork nodes = NodesNetwork.onHosts(project, on.hostList());
     ControlCalls control = ControlCalls.of(project);
 
     ControlCalls.Reply unknown = control.post("nodes/n_9/isolate");
@@ -306,11 +299,11 @@ class NetworkFaultsIT {
     ControlCalls.Reply malformed = control.post("network/partition", "{\"groups\":");
     assertThat(malformed.status).as(malformed.toString()).isEqualTo(400);
     assertThat(rulesets()).as("after the refusals").isEqualTo(before);
-    assertThat(connections(nodes)).as("after the refusals").isEqualTo(allConnect());
+    assertThat(nodes.connections()).as("after the refusals").isEqualTo(NodesNetwork.allConnect());
 
     // The same endpoint applies a well-formed fault: the refusals were the requests', not the route's.
     assertThat(control.post("nodes/n_1/isolate").status).isEqualTo(200);
-    assertThat(connections(nodes)).isEqualTo(connectsOnly("n_0->n_2", "n_2->n_0"));
+    assertThat(nodes.connections()).isEqualTo(NodesNetwork.connectsOnly("n_0->n_2", "n_2->n_0"));
     assertThat(control.post("network/heal").status).isEqualTo(200);
     unblock(build, project);
     assertThat(rulesets()).isEqualTo(before);
@@ -411,99 +404,5 @@ class NetworkFaultsIT {
 
   private static boolean netemHere() {
     return TestHosts.run(Duration.ofSeconds(10), "unshare", "-n", "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms").exit == 0;
-  }
-
-  /**
-   * Where the nodes of a running build are, and how to run a command inside node i's network: in
-   * its host's network namespace, or (local nodes with {@code <networkFaults>}) in the network
-   * namespace of the node's process.
-   */
-  private static final class NodesNetwork {
-    private final Properties exported;
-    private final List<List<String>> inside = new ArrayList<>();
-
-    private NodesNetwork(Properties exported) {
-      this.exported = exported;
-    }
-
-    static NodesNetwork onHosts(Path project) throws IOException {
-      NodesNetwork n = new NodesNetwork(HostsBuilds.exported(project));
-      for (TestHosts.Host host : on.hostList()) {
-        n.inside.add(List.of("ip", "netns", "exec", host.name()));
-      }
-      return n;
-    }
-
-    static NodesNetwork local(Path project) throws IOException {
-      Properties exported = HostsBuilds.exported(project);
-      NodesNetwork n = new NodesNetwork(exported);
-      ClusterControl control =
-          ClusterControl.of(exported.getProperty("cluster.control.url"), exported.getProperty("cluster.control.token"));
-      for (NodeInfo node : control.nodes()) {
-        n.inside.add(List.of("nsenter", "-t", Long.toString(node.pid()), "-n"));
-      }
-      return n;
-    }
-
-    String host(int node) {
-      return exported.getProperty("cluster.node." + node + ".host");
-    }
-
-    int port(int node) {
-      return Integer.parseInt(exported.getProperty("cluster.node." + node + ".port.http"));
-    }
-
-    /** Runs {@code script} with bash inside node {@code node}'s network, for at most {@link #CONNECT}. */
-    TestHosts.Result run(int node, String script) {
-      List<String> argv = new ArrayList<>(inside.get(node));
-      argv.addAll(List.of("timeout", Long.toString(CONNECT.toSeconds()), "bash", "-c", script));
-      return TestHosts.run(CONNECT.plusSeconds(5), argv.toArray(new String[0]));
-    }
-  }
-
-  /** Which node reaches which ({@code n_i->n_j}): a TCP connection from inside node i's network to node j. */
-  private static List<String> connections(NodesNetwork nodes) {
-    List<String> connect = new ArrayList<>();
-    for (int from = 0; from < 3; from++) {
-      for (int to = 0; to < 3; to++) {
-        if (from != to && connects(from, to, nodes)) {
-          connect.add("n_" + from + "->n_" + to);
-        }
-      }
-    }
-    return connect;
-  }
-
-  private static List<String> allConnect() {
-    return connectsOnly("n_0->n_1", "n_0->n_2", "n_1->n_0", "n_1->n_2", "n_2->n_0", "n_2->n_1");
-  }
-
-  private static List<String> connectsOnly(String... pairs) {
-    return new ArrayList<>(new TreeSet<>(List.of(pairs)));
-  }
-
-  private static boolean connects(int from, int to, NodesNetwork nodes) {
-    return nodes.run(from, "exec 3<>/dev/tcp/" + nodes.host(to) + "/" + nodes.port(to)).exit == 0;
-  }
-
-  /** How long a TCP connection from inside node i's network to node j takes to be made, in ms (one round trip). */
-  private static long connectMillis(int from, int to, NodesNetwork nodes) {
-    TestHosts.Result r =
-        nodes.run(from, "s=$(date +%s%N); exec 3<>/dev/tcp/" + nodes.host(to) + "/" + nodes.port(to)
-            + " && echo $(( ($(date +%s%N) - s) / 1000000 ))");
-    assertThat(r.exit).as(r.toString()).isZero();
-    return Long.parseLong(r.out.trim());
-  }
-
-  private static void assertTheBuildMachineReachesEveryNode(NodesNetwork nodes) {
-    for (int i = 0; i < 3; i++) {
-      String host = nodes.host(i);
-      int port = nodes.port(i);
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress(host, port), (int) CONNECT.toMillis());
-      } catch (IOException e) {
-        throw new AssertionError("the build machine reaches n_" + i + " at " + host + ":" + port, e);
-      }
-    }
   }
 }
