@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -53,41 +51,25 @@ public final class Engines implements AutoCloseable {
     SshSettings ssh = config.ssh();
     long grace = Math.min(config.stopTimeout().getSeconds(), 5);
     List<Integer> fixed = fixedPorts(config);
-    Map<String, CompletableFuture<SshEngine>> opening = new LinkedHashMap<>();
-    for (String name : new java.util.LinkedHashSet<>(names)) {
-      opening.put(
-          name,
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  SshEngine engine = SshEngine.open(name, ssh, clusterId, grace, true, platform, log);
-                  try {
-                    engine.check(fixed, config.javaNodes() ? config.executable().toString() : null);
-                    if (!config.classpath().isEmpty()) {
-                      engine.useClasspath(engine.shipClasspath(config.classpath()));
-                    }
-                  } catch (ClusterException e) {
-                    engine.removeEmptyDirectory();
-                    engine.close();
-                    throw e;
-                  }
-                  return engine;
-                } catch (ClusterException e) {
-                  throw new CompletionException(e);
-                }
-              }));
-    }
-    Map<String, SshEngine> opened = new LinkedHashMap<>();
-    List<String> problems = new ArrayList<>();
-    for (Map.Entry<String, CompletableFuture<SshEngine>> e : opening.entrySet()) {
-      try {
-        opened.put(e.getKey(), e.getValue().join());
-      } catch (CompletionException failed) {
-        Throwable cause = failed.getCause();
-        problems.add(cause instanceof ClusterException ? cause.getMessage() : e.getKey() + ": " + cause);
-      }
-    }
-    if (!problems.isEmpty()) {
+    AtOnce.Outcome<String, SshEngine> opening =
+        AtOnce.run(new java.util.LinkedHashSet<>(names), name -> {
+          SshEngine engine = SshEngine.open(name, ssh, clusterId, grace, true, platform, log);
+          try {
+            engine.check(fixed, config.javaNodes() ? config.executable().toString() : null);
+            if (!config.classpath().isEmpty()) {
+              engine.useClasspath(engine.shipClasspath(config.classpath()));
+            }
+          } catch (ClusterException e) {
+            engine.removeEmptyDirectory();
+            engine.close();
+            throw e;
+          }
+          return engine;
+        });
+    Map<String, SshEngine> opened = opening.results();
+    if (!opening.failures().isEmpty()) {
+      List<String> problems = new ArrayList<>();
+      opening.failures().values().forEach(e -> problems.add(e.getMessage()));
       opened.values().parallelStream().forEach(e -> {
         e.removeEmptyDirectory();
         e.close();
@@ -133,39 +115,12 @@ public final class Engines implements AutoCloseable {
     // the threads need of the cluster is read here: the caller may hold its lock.
     SshSettings settings = cluster.ssh().get();
     String id = cluster.id();
-    Map<String, CompletableFuture<SshEngine>> opening = new LinkedHashMap<>();
-    for (String name : names) {
-      opening.put(
-          name,
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return SshEngine.open(name, settings, id, 0, false, platform, log);
-                } catch (ClusterException e) {
-                  throw new CompletionException(e);
-                }
-              }));
-    }
-    Map<String, SshEngine> opened = new LinkedHashMap<>();
-    ClusterException failed = null;
-    for (Map.Entry<String, CompletableFuture<SshEngine>> e : opening.entrySet()) {
-      try {
-        opened.put(e.getKey(), e.getValue().join());
-      } catch (CompletionException c) {
-        ClusterException cause =
-            c.getCause() instanceof ClusterException
-                ? (ClusterException) c.getCause()
-                : new ClusterException(e.getKey() + ": " + c.getCause(), c.getCause());
-        if (failed == null) {
-          failed = cause;
-        } else {
-          failed.addSuppressed(cause);
-        }
-      }
-    }
-    if (failed != null) {
+    AtOnce.Outcome<String, SshEngine> opening =
+        AtOnce.run(names, name -> SshEngine.open(name, settings, id, 0, false, platform, log));
+    Map<String, SshEngine> opened = opening.results();
+    if (!opening.failures().isEmpty()) {
       opened.values().forEach(SshEngine::close);
-      throw failed;
+      opening.throwFirst();
     }
     Engines engines = new Engines(local, opened, names);
     LIVE.put(cluster.id(), engines);
@@ -240,27 +195,16 @@ public final class Engines implements AutoCloseable {
     for (Node node : nodes) {
       byPlace.computeIfAbsent(node.place(), p -> new ArrayList<>()).add(node);
     }
-    List<CompletableFuture<Void>> runs = new ArrayList<>();
-    for (Map.Entry<Place, List<Node>> e : byPlace.entrySet()) {
-      Engine engine = of(e.getKey());
-      runs.add(
-          CompletableFuture.runAsync(
-              () -> {
-                try {
-                  engine.prepare(e.getValue(), staged);
-                } catch (IOException failed) {
-                  throw new CompletionException(failed);
-                }
-              }));
-    }
-    for (CompletableFuture<Void> run : runs) {
+    AtOnce.Outcome<Place, Place> prepared = AtOnce.run(byPlace.keySet(), place -> {
       try {
-        run.join();
-      } catch (CompletionException failed) {
-        throw failed.getCause() instanceof IOException
-            ? (IOException) failed.getCause()
-            : new IOException(failed.getCause());
+        of(place).prepare(byPlace.get(place), staged);
+        return place;
+      } catch (IOException e) {
+        throw new ClusterException(e.getMessage(), e);
       }
+    });
+    for (ClusterException failed : prepared.failures().values()) {
+      throw failed.getCause() instanceof IOException ? (IOException) failed.getCause() : new IOException(failed);
     }
   }
 
@@ -289,22 +233,13 @@ public final class Engines implements AutoCloseable {
   public List<String> atEveryPlace(Cluster cluster, PlaceWork work) {
     Map<Place, Cluster> views = new LinkedHashMap<>();
     cluster.places().forEach(place -> views.put(place, cluster.at(place)));
-    Map<Place, CompletableFuture<String>> done = new LinkedHashMap<>();
-    views.forEach((place, here) -> done.put(place, CompletableFuture.supplyAsync(() -> {
-      try {
-        work.run(of(place), here);
-        return null;
-      } catch (ClusterException | RuntimeException e) {
-        return place.describe() + ": " + e.getMessage();
-      }
-    })));
     List<String> failed = new ArrayList<>();
-    done.values().forEach(f -> {
-      String why = f.join();
-      if (why != null) {
-        failed.add(why);
-      }
-    });
+    AtOnce.run(views.keySet(), place -> {
+          work.run(of(place), views.get(place));
+          return place;
+        })
+        .failures()
+        .forEach((place, e) -> failed.add(place.describe() + ": " + e.getMessage()));
     return failed;
   }
 

@@ -1,6 +1,7 @@
 package io.github.clusterrun.cluster.stop;
 
 import io.github.clusterrun.cluster.ClusterException;
+import io.github.clusterrun.cluster.engine.AtOnce;
 import io.github.clusterrun.cluster.engine.Engines;
 import io.github.clusterrun.cluster.family.FamilyStopper;
 import io.github.clusterrun.cluster.family.NodeStop;
@@ -12,7 +13,6 @@ import io.github.clusterrun.cluster.model.StopOrder;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The stop of a cluster wherever its nodes run. A cluster on the build machine alone is stopped as
@@ -37,13 +37,9 @@ final class EveryPlace {
       }
     }
     if (cluster.stopOrder() == StopOrder.PARALLEL) {
-      List<CompletableFuture<StopReport>> stops = new ArrayList<>();
-      for (Place place : remote) {
-        // The view is taken here: the caller holds the cluster's lock, which the threads cannot take.
-        Cluster here = cluster.at(place);
-        stops.add(CompletableFuture.supplyAsync(() -> stopAt(engines, here, each)));
-      }
-      stops.forEach(s -> reports.add(s.join()));
+      java.util.Map<Place, Cluster> views = new java.util.LinkedHashMap<>();
+      remote.forEach(place -> views.put(place, cluster.at(place))); // the caller holds the cluster's lock
+      reports.addAll(AtOnce.run(remote, place -> stopAt(engines, views.get(place), each)).results().values());
     } else {
       List<Node> nodes = new ArrayList<>();
       for (Node node : cluster.nodes()) {
