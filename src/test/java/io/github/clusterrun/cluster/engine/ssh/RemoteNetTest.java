@@ -52,6 +52,8 @@ class RemoteNetTest {
   private static final int PORT = 8080;
   /** A try that should connect connects in well under this on a bridge; one that fails waits it. */
   private static final String TIMEOUT = "1";
+  /** The refusal of delay by a kernel without netem: tc's own words after the script's. */
+  private static final String NETEM_MISSING = "delay netem-missing Error: Specified qdisc kind is unknown.";
 
   private static TestHosts hosts;
   private static Host a;
@@ -249,14 +251,18 @@ class RemoteNetTest {
     }
     Assumptions.assumeFalse(netem, "the kernel has netem");
     Net refused = net("apply", "delay", "200", "0", b.address());
-    assertThat(refused.refusal).as("%s", refused).isEqualTo("delay netem-missing");
+    assertThat(refused.refusal).as("%s", refused).isEqualTo(NETEM_MISSING);
     assertThat(ruleset(a)).as("no table made").isEqualTo(baseline);
+    Net checked = net("check", "delay");
+    assertThat(checked.refusal).as("check's answer: %s", checked).isEqualTo(NETEM_MISSING);
+    assertThat(net("check").outcome).as("without delay").isEqualTo(Net.Outcome.OK);
+    assertThat(ruleset(a)).as("no table made by check").isEqualTo(baseline);
 
     net("apply", "drop", b.address());
     String before = ruleset(a);
     refused = net("apply", "drop", b6, "delay", "200", "0", b.address());
 
-    assertThat(refused.refusal).isEqualTo("delay netem-missing");
+    assertThat(refused.refusal).isEqualTo(NETEM_MISSING);
     assertThat(ruleset(a)).as("the rules in force before, untouched").isEqualTo(before);
     assertThat(reaches(a, b.address())).isFalse();
     assertThat(reaches(a, b6)).as("the drop of the refused apply").isTrue();
@@ -270,6 +276,8 @@ class RemoteNetTest {
           + "delay is tested only as refused");
     }
     Assumptions.assumeTrue(netem, "the kernel has no netem");
+    assertThat(net("check", "delay").outcome).isEqualTo(Net.Outcome.OK);
+    assertThat(ruleset(a)).as("no table made by check").isEqualTo(baseline);
     assertThat(connectMillis(a, b.address())).isLessThan(150);
 
     Net applied = net("apply", "delay", "300", "0", b.address());
@@ -327,7 +335,10 @@ class RemoteNetTest {
   void anOrdinaryUserWithoutSudoIsRefusedAndNothingChanges() {
     net("apply", "drop", b6);
     String before = ruleset(a);
-    for (List<String> args : List.of(List.of("apply", "drop", b.address()), List.of("heal"), List.of("show"))) {
+    List<List<String>> ops =
+        List.of(List.of("apply", "drop", b.address()), List.of("heal"), List.of("show"), List.of("check"),
+            List.of("check", "delay"));
+    for (List<String> args : ops) {
       List<String> command =
           new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
       command.addAll(scriptCommand("net", table, args));
@@ -335,7 +346,8 @@ class RemoteNetTest {
       Result run = inside(a, command);
 
       assertThat(run.exit).as("%s", run).isZero();
-      assertThat(RemoteScript.net(run.out).refusal).as("%s: %s", args, run).isEqualTo("privileges not-root-no-sudo");
+      assertThat(RemoteScript.net(run.out).refusal).as("%s: %s", args, run)
+          .isEqualTo("privileges not-root-no-sudo " + TestHosts.run(COMMAND, "id", "-un", "65534").out.trim());
     }
     assertThat(ruleset(a)).isEqualTo(before);
     assertThat(reaches(a, b.address())).isTrue();
@@ -346,8 +358,11 @@ class RemoteNetTest {
     // nft hidden: /usr/sbin (where /sbin leads on Debian) under an empty tmpfs, in a mount namespace
     // of this command alone.
     String hide = "mount -t tmpfs cmp-no-nft /usr/sbin && exec env PATH=/usr/bin:/bin \"$@\"";
-    List<String> expected = List.of("refused nft missing\n", "healed " + table + "\n", "");
-    List<List<String>> ops = List.of(List.of("apply", "drop", b.address()), List.of("heal"), List.of("show"));
+    List<String> expected =
+        List.of("refused nft missing\n", "healed " + table + "\n", "", "refused nft missing\n", "refused nft missing\n");
+    List<List<String>> ops =
+        List.of(List.of("apply", "drop", b.address()), List.of("heal"), List.of("show"), List.of("check"),
+            List.of("check", "delay"));
     for (int i = 0; i < ops.size(); i++) {
       List<String> command =
           new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c", hide, "hide"));
