@@ -1,6 +1,9 @@
 package io.github.clusterrun.cluster.engine.ssh;
 
 import static io.github.clusterrun.cluster.engine.ssh.LocalRun.VAR;
+import static io.github.clusterrun.cluster.engine.ssh.HostTraffic.connections;
+import static io.github.clusterrun.cluster.engine.ssh.HostTraffic.netem;
+import static io.github.clusterrun.cluster.engine.ssh.HostTraffic.ruleset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.clusterrun.cluster.engine.ssh.RemoteScript.Net;
@@ -48,10 +51,9 @@ import org.junit.jupiter.api.io.TempDir;
  * only, with {@code nft}: skipped with a warning elsewhere.
  */
 class RemoteNetTest {
-  private static final Duration COMMAND = Duration.ofSeconds(30);
+  private static final Duration COMMAND = HostTraffic.COMMAND;
   private static final int PORT = 8080;
-  /** A try that should connect connects in well under this on a bridge; one that fails waits it. */
-  private static final String TIMEOUT = "1";
+  private static final String TIMEOUT = HostTraffic.TIMEOUT;
   /** The refusal of delay by a kernel without netem: tc's own words after the script's. */
   private static final String NETEM_MISSING = "delay netem-missing Error: Specified qdisc kind is unknown.";
 
@@ -98,14 +100,7 @@ class RemoteNetTest {
         "add chain inet bystander output { type filter hook output priority 10; policy accept; }");
     exec("ip", "netns", "exec", a.name(), "nft", "add rule inet bystander output ip daddr 192.0.2.1 counter");
     for (Host host : hosts.hosts()) {
-      List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", host.name()));
-      command.addAll(Procs.testNodeCommand("--host=::", "--port=" + PORT));
-      nodes.add(
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-              .start());
+      nodes.add(HostTraffic.listen(host, PORT));
     }
     for (String address : List.of(a.address(), b.address(), a6, b6)) {
       Await.until("the node on " + address, () -> connects(address), Duration.ofSeconds(30));
@@ -425,12 +420,6 @@ class RemoteNetTest {
     return lifeline;
   }
 
-  private static String ruleset(Host host) {
-    Result list = TestHosts.run(COMMAND, "ip", "netns", "exec", host.name(), "nft", "list", "ruleset");
-    assertThat(list.exit).as("%s", list).isZero();
-    return list.out;
-  }
-
   private static void assertEveryPathOpen() {
     assertThat(reaches(a, b.address())).as("a to b").isTrue();
     assertThat(reaches(b, a.address())).as("b to a").isTrue();
@@ -480,24 +469,11 @@ class RemoteNetTest {
   }
 
   private static boolean reaches(Host from, String address) {
-    return connections(from, address, PORT, 1, TIMEOUT) == 1;
+    return HostTraffic.reaches(from, address, PORT);
   }
 
-  /**
-   * How many of {@code attempts} TCP connections from the host's namespace to address:port, all
-   * tried at once, connect within {@code timeout} seconds.
-   */
-  private static int connections(Host from, String address, int port, int attempts, String timeout) {
-    String tries =
-        "for i in $(seq \"$3\"); do (timeout \"$4\" bash -c 'exec 3<>\"/dev/tcp/$0/$1\"' \"$1\" \"$2\" 2>/dev/null"
-            + " && echo ok || echo no) & done; wait";
-    Result run =
-        TestHosts.run(
-            COMMAND, "ip", "netns", "exec", from.name(), "bash", "-c", tries, "tries", address,
-            Integer.toString(port), Integer.toString(attempts), timeout);
-    List<String> lines = Arrays.asList(run.out.trim().split("\n"));
-    assertThat(lines).as("%s", run).hasSize(attempts).allMatch(l -> l.equals("ok") || l.equals("no"));
-    return (int) lines.stream().filter("ok"::equals).count();
+  private static boolean connects(String address) {
+    return HostTraffic.connects(address, PORT);
   }
 
   /** How long one connection from the host's namespace to address:PORT took to connect, in ms. */
@@ -509,21 +485,6 @@ class RemoteNetTest {
             Integer.toString(PORT));
     assertThat(run.exit).as("%s", run).isZero();
     return Long.parseLong(run.out.trim());
-  }
-
-  private static boolean connects(String address) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(address, PORT), 1000);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /** Whether this kernel has netem: asked in a network namespace made for the question alone. */
-  private static boolean netem() {
-    return TestHosts.run(COMMAND, "unshare", "--net", "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms")
-        .exit == 0;
   }
 
   private static void exec(String... command) {
