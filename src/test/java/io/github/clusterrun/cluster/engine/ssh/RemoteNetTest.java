@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -346,6 +347,46 @@ class RemoteNetTest {
     }
     assertThat(ruleset(a)).isEqualTo(before);
     assertThat(reaches(a, b.address())).isTrue();
+  }
+
+  @Test
+  void theLifelineOfAnOrdinaryUserTriesOnlySudoNonInteractiveAndNeverWaitsForAPassword() throws Exception {
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path bin = Files.createDirectory(dir.resolve("bin"));
+    Path calls = Files.createDirectory(dir.resolve("calls"));
+    Files.setPosixFilePermissions(calls, PosixFilePermissions.fromString("rwxrwxrwx"));
+    // A sudo that wants a password, as for a user not allowed without: -n refuses at once, as sudo
+    // does; without -n it waits (bounded here) as for a password typed.
+    Path sudo = bin.resolve("sudo");
+    Files.writeString(sudo, "#!/bin/sh\necho \"$*\" >> " + calls.resolve("sudo") + "\n"
+        + "[ \"$1\" = -n ] && { echo 'sudo: a password is required' >&2; exit 1; }\nexec sleep 30\n");
+    Files.setPosixFilePermissions(sudo, PosixFilePermissions.fromString("rwxr-xr-x"));
+    for (String path : List.of(bin + ":/usr/bin:/bin", "/usr/bin:/bin")) {
+      List<String> command =
+          new ArrayList<>(List.of("ip", "netns", "exec", a.name(), "setpriv", "--reuid=65534", "--regid=65534",
+              "--clear-groups", "env", "PATH=" + path));
+      command.addAll(
+          scriptCommand("lifeline", null, List.of(VAR, FamilyMark.clusterPrefix(id), "1", "60", "sudo")));
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().remove(VAR);
+      builder.redirectError(dir.resolve("lifeline.err").toFile());
+      Process lifeline = builder.start();
+      try {
+        String first =
+            new BufferedReader(new InputStreamReader(lifeline.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        assertThat(RemoteScript.lifeline(first)).as("first line %s", first).isPresent();
+
+        lifeline.getOutputStream().close(); // the build died
+
+        assertThat(lifeline.waitFor(20, TimeUnit.SECONDS)).as("the lifeline ended, PATH %s", path).isTrue();
+        assertThat(lifeline.exitValue()).as(Files.readString(dir.resolve("lifeline.err"))).isZero();
+      } finally {
+        lifeline.destroyForcibly();
+      }
+    }
+    List<String> tried = Files.readAllLines(calls.resolve("sudo"));
+    assertThat(tried).as("sudo tried for the table, only with -n").isNotEmpty().allMatch(l -> l.startsWith("-n nft "));
+    assertThat(ruleset(a)).isEqualTo(baseline);
   }
 
   @Test
