@@ -7,6 +7,9 @@ package io.github.clusterrun.cluster.engine.ssh;
  * the fix, which differs for each.
  */
 final class NetRefusals {
+  /** The refusal of a user who is neither root nor allowed password-less sudo (then the user). */
+  static final String PRIVILEGES = "privileges not-root-no-sudo";
+
   private static final String WITHOUT_DELAY = " or leave delay out; partitions and loss work without it";
 
   private NetRefusals() {}

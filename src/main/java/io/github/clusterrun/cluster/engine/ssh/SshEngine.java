@@ -599,7 +599,8 @@ public final class SshEngine implements Engine {
   @Override
   public java.util.Optional<String> networkRefusal(Cluster here, boolean delay) throws ClusterException {
     String table = RemoteScript.table(here.id());
-    RemoteScript.Net answer = RemoteScript.net(delay ? run("net", table, "check", "delay") : run("net", table, "check"));
+    String out = delay ? run("net", table, "check", "delay") : run("net", table, "check");
+    RemoteScript.Net answer = RemoteScript.net(out);
     if (answer.refused()) {
       return java.util.Optional.of(NetRefusals.phrase(place.sshHost(), answer.refusal));
     }
@@ -613,7 +614,8 @@ public final class SshEngine implements Engine {
    * Puts the rules of the host's nodes in force in the cluster's table there, replacing its content
    * in one transaction ({@code net <table> apply}): the host has one firewall for all its nodes, so
    * their rules together, each once, in the order given; none at all removes the table ({@code
-   * heal}). A refusal changed nothing there.
+   * heal}). A refusal changed nothing there. Healing where the user may not change the firewall
+   * does nothing: no rule of this user can be in force there (every stop heals every place).
    */
   @Override
   public void network(Cluster here, Map<String, List<NetRule>> rules) throws ClusterException {
@@ -630,10 +632,15 @@ public final class SshEngine implements Engine {
       union.forEach(rule -> args.addAll(rule.spec()));
     }
     RemoteScript.Net answer = RemoteScript.net(run("net", args.toArray(new String[0])));
+    if (answer.refused() && union.isEmpty() && answer.refusal.startsWith(NetRefusals.PRIVILEGES)) {
+      log.debug(place.sshHost() + ": nothing to heal, " + answer);
+      return;
+    }
     if (answer.refused()) {
       throw new ClusterException(NetRefusals.phrase(place.sshHost(), answer.refusal));
     }
-    RemoteScript.Net.Outcome expected = union.isEmpty() ? RemoteScript.Net.Outcome.HEALED : RemoteScript.Net.Outcome.APPLIED;
+    RemoteScript.Net.Outcome expected =
+        union.isEmpty() ? RemoteScript.Net.Outcome.HEALED : RemoteScript.Net.Outcome.APPLIED;
     if (answer.outcome != expected) {
       throw new ClusterException(place.sshHost() + ": net " + args.get(1) + " answered " + answer);
     }

@@ -38,8 +38,9 @@
 #                                 lifeline <pid>, then nothing. Reads a heartbeat a line: the line
 #                                 'confirmed' ends it; end of input, or no line for boundSeconds,
 #                                 removes the cluster's firewall table (as root, or with "sudo":
-#                                 through sudo -n where there is sudo, which never prompts), stops every process whose mark starts with the
-#                                 prefix (and its cgroups), then ends it
+#                                 through sudo -n where there is sudo, which never prompts), stops
+#                                 every process whose mark starts with the prefix (and its
+#                                 cgroups), then ends it
 #   run <mark> <dir> <log|-> [NAME=value]... <program> [arg]...
 #                                 runs it in <dir> (and the node's cgroup, where there is one); with a
 #                                 log: prints its pid, then its output goes to the log
