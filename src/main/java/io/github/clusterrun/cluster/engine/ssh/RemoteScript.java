@@ -154,8 +154,8 @@ final class RemoteScript {
   }
 
   /**
-   * What {@code net} answered: {@code applied}, {@code healed} or {@code refused} (for apply and
-   * heal), else the rules in force (for show; none when the output is empty).
+   * What {@code net} answered: {@code applied}, {@code healed}, {@code ok} or {@code refused} (for
+   * apply, heal and check), else the rules in force (for show; none when the output is empty).
    */
   static Net net(String out) {
     List<String[]> refused = lines(out, "refused", 3);
@@ -168,6 +168,9 @@ final class RemoteScript {
     }
     if (!lines(out, "healed", 2).isEmpty()) {
       return new Net(Net.Outcome.HEALED, 0, "", List.of());
+    }
+    if (!lines(out, "ok", 1).isEmpty()) {
+      return new Net(Net.Outcome.OK, 0, "", List.of());
     }
     List<String> rules = new ArrayList<>();
     for (String[] f : lines(out, "rule", 2)) {
@@ -326,10 +329,14 @@ final class RemoteScript {
 
   /** What {@code net} answered on a host. */
   static final class Net {
-    /** Which answer: rules applied, table healed, a refusal (nothing changed), or the rules shown. */
+    /**
+     * Which answer: rules applied, table healed, rules could be applied (check), a refusal (nothing
+     * changed), or the rules shown.
+     */
     enum Outcome {
       APPLIED,
       HEALED,
+      OK,
       REFUSED,
       SHOWN
     }
@@ -360,6 +367,8 @@ final class RemoteScript {
           return "applied " + count + " rules";
         case HEALED:
           return "healed";
+        case OK:
+          return "ok";
         case REFUSED:
           return "refused: " + refusal;
         default:

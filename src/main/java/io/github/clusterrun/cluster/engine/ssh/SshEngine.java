@@ -8,6 +8,7 @@ import io.github.clusterrun.cluster.family.FamilyStopper;
 import io.github.clusterrun.cluster.family.NodeStop;
 import io.github.clusterrun.cluster.family.StopReport;
 import io.github.clusterrun.cluster.model.Cluster;
+import io.github.clusterrun.cluster.model.NetRule;
 import io.github.clusterrun.cluster.model.Node;
 import io.github.clusterrun.cluster.model.Place;
 import io.github.clusterrun.cluster.model.SshSettings;
@@ -99,7 +100,10 @@ public final class SshEngine implements Engine {
                 FamilyMark.VARIABLE,
                 FamilyMark.clusterPrefix(clusterId),
                 Long.toString(graceSeconds),
-                Integer.toString(LIFELINE_BOUND_SECONDS))
+                Integer.toString(LIFELINE_BOUND_SECONDS),
+                // The cluster's firewall rules of a user who is not root went through sudo: the
+                // lifeline removes them through sudo -n, which never prompts.
+                "sudo")
             : List.of("sh", "-c", "echo lifeline $$; exec cat >/dev/null");
     SshConnection connection;
     try {
@@ -591,18 +595,54 @@ public final class SshEngine implements Engine {
     return connection;
   }
 
+  /** Asks the host ({@code net <table> check [delay]}); a refusal as the phrase the user reads. */
   @Override
   public java.util.Optional<String> networkRefusal(Cluster here, boolean delay) throws ClusterException {
-    // TODO(issue 19, SSH side): net <table> check [delay] on the host.
-    return java.util.Optional.of("network faults on " + place.describe() + " are not built yet");
+    String table = RemoteScript.table(here.id());
+    String out = delay ? run("net", table, "check", "delay") : run("net", table, "check");
+    RemoteScript.Net answer = RemoteScript.net(out);
+    if (answer.refused()) {
+      return java.util.Optional.of(NetRefusals.phrase(place.sshHost(), answer.refusal));
+    }
+    if (answer.outcome != RemoteScript.Net.Outcome.OK) {
+      throw new ClusterException(place.sshHost() + ": net check answered neither ok nor refused: " + answer);
+    }
+    return java.util.Optional.empty();
   }
 
+  /**
+   * Puts the rules of the host's nodes in force in the cluster's table there, replacing its content
+   * in one transaction ({@code net <table> apply}): the host has one firewall for all its nodes, so
+   * their rules together, each once, in the order given; none at all removes the table ({@code
+   * heal}). A refusal changed nothing there. Healing where the user may not change the firewall
+   * does nothing: no rule of this user can be in force there (every stop heals every place).
+   */
   @Override
-  public void network(Cluster here, Map<String, List<io.github.clusterrun.cluster.model.NetRule>> rules)
-      throws ClusterException {
-    // TODO(issue 19, SSH side): net <table> apply (the union of the host's nodes' rules) or heal.
-    if (rules.values().stream().anyMatch(r -> !r.isEmpty())) {
-      throw new ClusterException("network faults on " + place.describe() + " are not built yet");
+  public void network(Cluster here, Map<String, List<NetRule>> rules) throws ClusterException {
+    java.util.Set<NetRule> union = new java.util.LinkedHashSet<>();
+    for (Node node : here.nodes()) {
+      union.addAll(rules.getOrDefault(node.name(), List.of()));
+    }
+    String table = RemoteScript.table(here.id());
+    List<String> args = new ArrayList<>(List.of(table));
+    if (union.isEmpty()) {
+      args.add("heal");
+    } else {
+      args.add("apply");
+      union.forEach(rule -> args.addAll(rule.spec()));
+    }
+    RemoteScript.Net answer = RemoteScript.net(run("net", args.toArray(new String[0])));
+    if (answer.refused() && union.isEmpty() && answer.refusal.startsWith(NetRefusals.PRIVILEGES)) {
+      log.debug(place.sshHost() + ": nothing to heal, " + answer);
+      return;
+    }
+    if (answer.refused()) {
+      throw new ClusterException(NetRefusals.phrase(place.sshHost(), answer.refusal));
+    }
+    RemoteScript.Net.Outcome expected =
+        union.isEmpty() ? RemoteScript.Net.Outcome.HEALED : RemoteScript.Net.Outcome.APPLIED;
+    if (answer.outcome != expected) {
+      throw new ClusterException(place.sshHost() + ": net " + args.get(1) + " answered " + answer);
     }
   }
 

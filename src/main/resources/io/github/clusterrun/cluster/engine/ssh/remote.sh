@@ -26,12 +26,21 @@
 #                                 the table's whole content replaced at once
 #   net <table> heal              healed <table> (also when absent) | refused <what> <why...>
 #   net <table> show              rule <spec>, for each spec in force | refused <what> <why...>
+#   net <table> check [delay]     ok | refused <what> <why...>: whether apply could put rules in
+#                                 force here (with "delay": delays too); changes nothing. The
+#                                 refusals of apply, check and heal: privileges not-root-no-sudo
+#                                 <user>; nft missing; delay tc-missing | ip-missing |
+#                                 unshare-missing | netem-missing <tc's error> | tc-unsupported |
+#                                 netem-unprobed <why> (and, for apply's addresses: no-route,
+#                                 address-is-local, qdisc-in-use, too-many); nft <error>;
+#                                 delay tc <error>; heal <error>
 #   lifeline <variable> <prefix> <graceSeconds> <boundSeconds> [sudo]
 #                                 lifeline <pid>, then nothing. Reads a heartbeat a line: the line
 #                                 'confirmed' ends it; end of input, or no line for boundSeconds,
 #                                 removes the cluster's firewall table (as root, or with "sudo":
-#                                 through sudo), stops every process whose mark starts with the
-#                                 prefix (and its cgroups), then ends it
+#                                 through sudo -n where there is sudo, which never prompts), stops
+#                                 every process whose mark starts with the prefix (and its
+#                                 cgroups), then ends it
 #   run <mark> <dir> <log|-> [NAME=value]... <program> [arg]...
 #                                 runs it in <dir> (and the node's cgroup, where there is one); with a
 #                                 log: prints its pid, then its output goes to the log
@@ -285,8 +294,8 @@ NET=cmp_
 # The probe of delay, in a network namespace made for it alone (unshare -n) and gone with it, never
 # on a device of the host: prints what is missing (netem, or the prio queueing discipline and the
 # u32 filter that aim it), or nothing.
-PROBE='exec 2>/dev/null
-tc qdisc add dev lo root netem delay 1ms || { echo netem-missing; exit 0; }
+PROBE='e=$(tc qdisc add dev lo root netem delay 1ms 2>&1) || { echo netem-missing $e; exit 0; }
+exec 2>/dev/null
 tc qdisc del dev lo root && tc qdisc add dev lo root handle 1: prio bands 16 &&
   tc qdisc add dev lo parent 1:4 netem delay 1ms &&
   tc filter add dev lo parent 1: protocol ip prio 1 u32 match ip dst 127.0.0.2/32 flowid 1:4 ||
@@ -328,13 +337,14 @@ rule() { R="${R}add rule inet $t $1 $2
 specs() { $su nft list chain inet "$t" output 2>/dev/null | sed -n 's/.* comment "\(.*\)"$/\1/p'; }
 
 op_net() {
-  [ $# -ge 2 ] || usage "net <table> apply <spec>... | heal | show"
+  [ $# -ge 2 ] || usage "net <table> apply <spec>... | heal | show | check [delay]"
   nettable "$1" && what=$2 && shift 2
   PATH=$PATH:/usr/sbin:/sbin # nft, tc and ip: outside an ordinary user's PATH on Debian
   case $what in
     apply) net_apply "$@" ;;
     heal | show) [ $# = 0 ] || usage "net <table> $what"; "net_$what" ;;
-    *) usage "not apply, heal or show: '$what'" ;;
+    check) [ $# = 0 ] || { [ $# = 1 ] && [ "$1" = delay ]; } || usage "net <table> check [delay]"; net_check "$@" ;;
+    *) usage "not apply, heal, show or check: '$what'" ;;
   esac
 }
 
@@ -366,7 +376,7 @@ net_apply() {
     esac
     n=$((n + 1))
   done
-  privileged || { echo "refused privileges not-root-no-sudo"; return 0; }
+  privileged || { unprivileged; return 0; }
   command -v nft >/dev/null || { echo "refused nft missing"; return 0; }
   [ -z "$D" ] || delayable || return 0
   old=$(specs | grep '^delay ')
@@ -386,7 +396,7 @@ net_apply() {
 delayable() {
   for cmd in tc ip unshare; do command -v $cmd >/dev/null || { echo "refused delay $cmd-missing"; return 1; }; done
   why=$($su unshare -n sh -c "$PROBE" 2>&1) || { echo "refused delay netem-unprobed $(oneline "$why")"; return 1; }
-  [ -z "$why" ] || { echo "refused delay $why"; return 1; }
+  [ -z "$why" ] || { echo "refused delay $(oneline "$why")"; return 1; }
   while read -r ms jit a f; do
     [ -n "$a" ] || continue
     dev=$(ip route get "$a" 2>/dev/null | sed -n 's/.* dev \([^ ]*\).*/\1/p' | head -n 1)
@@ -445,15 +455,26 @@ unapply() {
   return $e
 }
 
+# The refusal of a user who may not change the firewall.
+unprivileged() { echo "refused privileges not-root-no-sudo $(id -un 2>/dev/null || id -u)"; }
+
+# What apply would refuse before it reads its addresses (with "delay": delays too), or ok.
+net_check() {
+  privileged || { unprivileged; return 0; }
+  command -v nft >/dev/null || { echo "refused nft missing"; return 0; }
+  D= && [ $# = 0 ] || delayable || return 0
+  echo ok
+}
+
 net_heal() {
-  privileged || { echo "refused privileges not-root-no-sudo"; return 0; }
+  privileged || { unprivileged; return 0; }
   if command -v nft >/dev/null && ! err=$(unapply 2>&1); then echo "refused heal $(oneline "$err")"
   else echo "healed $t"
   fi
 }
 
 net_show() {
-  privileged || { echo "refused privileges not-root-no-sudo"; return 0; }
+  privileged || { unprivileged; return 0; }
   command -v nft >/dev/null || return 0
   specs | sed 's/^/rule /'
 }
@@ -464,7 +485,7 @@ net_show() {
 reap() {
   trap '' USR1 HUP
   kill "$checker" 2>/dev/null
-  [ -n "$t" ] && command -v nft >/dev/null && unapply >/dev/null 2>&1
+  [ -n "$t" ] && command -v nft >/dev/null && unapply >/dev/null 2>&1 </dev/null
   alive "$prefix" && kill -s TERM $p 2>/dev/null
   now && deadline=$((ms + grace * 1000)) && n=0
   groups=$( [ -n "$cg" ] && ls -d "$cg/cluster-maven-plugin.${prefix%/}"/*/ 2>/dev/null)
@@ -491,7 +512,9 @@ op_lifeline() {
   # told that it needs no password (an ordinary user's try would be logged as an incident). Not at
   # 'confirmed': the build has healed before.
   PATH=$PATH:/usr/sbin:/sbin
-  if [ "$(id -u)" = 0 ] || { [ "${5:-}" = sudo ] && su='sudo -n'; }; then
+  # sudo -n never prompts nor waits for a password: where one is needed, or sudo is missing, the
+  # table stays (nothing could have put it there).
+  if [ "$(id -u)" = 0 ] || { [ "${5:-}" = sudo ] && command -v sudo >/dev/null && su='sudo -n'; }; then
     case ${prefix%/} in '' | *[!A-Za-z0-9_]*) ;; *) nettable "$NET${prefix%/}" ;; esac
   fi
   tmp=$(mktemp -d) && beat=$tmp/beat && true > "$beat" || exit 1

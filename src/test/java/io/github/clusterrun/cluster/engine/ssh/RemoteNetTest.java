@@ -1,6 +1,9 @@
 package io.github.clusterrun.cluster.engine.ssh;
 
 import static io.github.clusterrun.cluster.engine.ssh.LocalRun.VAR;
+import static io.github.clusterrun.cluster.engine.ssh.HostTraffic.connections;
+import static io.github.clusterrun.cluster.engine.ssh.HostTraffic.netem;
+import static io.github.clusterrun.cluster.engine.ssh.HostTraffic.ruleset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.clusterrun.cluster.engine.ssh.RemoteScript.Net;
@@ -24,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,10 +52,11 @@ import org.junit.jupiter.api.io.TempDir;
  * only, with {@code nft}: skipped with a warning elsewhere.
  */
 class RemoteNetTest {
-  private static final Duration COMMAND = Duration.ofSeconds(30);
+  private static final Duration COMMAND = HostTraffic.COMMAND;
   private static final int PORT = 8080;
-  /** A try that should connect connects in well under this on a bridge; one that fails waits it. */
-  private static final String TIMEOUT = "1";
+  private static final String TIMEOUT = HostTraffic.TIMEOUT;
+  /** The refusal of delay by a kernel without netem: tc's own words after the script's. */
+  private static final String NETEM_MISSING = "delay netem-missing Error: Specified qdisc kind is unknown.";
 
   private static TestHosts hosts;
   private static Host a;
@@ -96,14 +101,7 @@ class RemoteNetTest {
         "add chain inet bystander output { type filter hook output priority 10; policy accept; }");
     exec("ip", "netns", "exec", a.name(), "nft", "add rule inet bystander output ip daddr 192.0.2.1 counter");
     for (Host host : hosts.hosts()) {
-      List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", host.name()));
-      command.addAll(Procs.testNodeCommand("--host=::", "--port=" + PORT));
-      nodes.add(
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-              .start());
+      nodes.add(HostTraffic.listen(host, PORT));
     }
     for (String address : List.of(a.address(), b.address(), a6, b6)) {
       Await.until("the node on " + address, () -> connects(address), Duration.ofSeconds(30));
@@ -249,14 +247,18 @@ class RemoteNetTest {
     }
     Assumptions.assumeFalse(netem, "the kernel has netem");
     Net refused = net("apply", "delay", "200", "0", b.address());
-    assertThat(refused.refusal).as("%s", refused).isEqualTo("delay netem-missing");
+    assertThat(refused.refusal).as("%s", refused).isEqualTo(NETEM_MISSING);
     assertThat(ruleset(a)).as("no table made").isEqualTo(baseline);
+    Net checked = net("check", "delay");
+    assertThat(checked.refusal).as("check's answer: %s", checked).isEqualTo(NETEM_MISSING);
+    assertThat(net("check").outcome).as("without delay").isEqualTo(Net.Outcome.OK);
+    assertThat(ruleset(a)).as("no table made by check").isEqualTo(baseline);
 
     net("apply", "drop", b.address());
     String before = ruleset(a);
     refused = net("apply", "drop", b6, "delay", "200", "0", b.address());
 
-    assertThat(refused.refusal).isEqualTo("delay netem-missing");
+    assertThat(refused.refusal).isEqualTo(NETEM_MISSING);
     assertThat(ruleset(a)).as("the rules in force before, untouched").isEqualTo(before);
     assertThat(reaches(a, b.address())).isFalse();
     assertThat(reaches(a, b6)).as("the drop of the refused apply").isTrue();
@@ -270,6 +272,8 @@ class RemoteNetTest {
           + "delay is tested only as refused");
     }
     Assumptions.assumeTrue(netem, "the kernel has no netem");
+    assertThat(net("check", "delay").outcome).isEqualTo(Net.Outcome.OK);
+    assertThat(ruleset(a)).as("no table made by check").isEqualTo(baseline);
     assertThat(connectMillis(a, b.address())).isLessThan(150);
 
     Net applied = net("apply", "delay", "300", "0", b.address());
@@ -327,7 +331,10 @@ class RemoteNetTest {
   void anOrdinaryUserWithoutSudoIsRefusedAndNothingChanges() {
     net("apply", "drop", b6);
     String before = ruleset(a);
-    for (List<String> args : List.of(List.of("apply", "drop", b.address()), List.of("heal"), List.of("show"))) {
+    List<List<String>> ops =
+        List.of(List.of("apply", "drop", b.address()), List.of("heal"), List.of("show"), List.of("check"),
+            List.of("check", "delay"));
+    for (List<String> args : ops) {
       List<String> command =
           new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
       command.addAll(scriptCommand("net", table, args));
@@ -335,10 +342,51 @@ class RemoteNetTest {
       Result run = inside(a, command);
 
       assertThat(run.exit).as("%s", run).isZero();
-      assertThat(RemoteScript.net(run.out).refusal).as("%s: %s", args, run).isEqualTo("privileges not-root-no-sudo");
+      assertThat(RemoteScript.net(run.out).refusal).as("%s: %s", args, run)
+          .isEqualTo("privileges not-root-no-sudo " + TestHosts.run(COMMAND, "id", "-un", "65534").out.trim());
     }
     assertThat(ruleset(a)).isEqualTo(before);
     assertThat(reaches(a, b.address())).isTrue();
+  }
+
+  @Test
+  void theLifelineOfAnOrdinaryUserTriesOnlySudoNonInteractiveAndNeverWaitsForAPassword() throws Exception {
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path bin = Files.createDirectory(dir.resolve("bin"));
+    Path calls = Files.createDirectory(dir.resolve("calls"));
+    Files.setPosixFilePermissions(calls, PosixFilePermissions.fromString("rwxrwxrwx"));
+    // A sudo that wants a password, as for a user not allowed without: -n refuses at once, as sudo
+    // does; without -n it waits (bounded here) as for a password typed.
+    Path sudo = bin.resolve("sudo");
+    Files.writeString(sudo, "#!/bin/sh\necho \"$*\" >> " + calls.resolve("sudo") + "\n"
+        + "[ \"$1\" = -n ] && { echo 'sudo: a password is required' >&2; exit 1; }\nexec sleep 30\n");
+    Files.setPosixFilePermissions(sudo, PosixFilePermissions.fromString("rwxr-xr-x"));
+    for (String path : List.of(bin + ":/usr/bin:/bin", "/usr/bin:/bin")) {
+      List<String> command =
+          new ArrayList<>(List.of("ip", "netns", "exec", a.name(), "setpriv", "--reuid=65534", "--regid=65534",
+              "--clear-groups", "env", "PATH=" + path));
+      command.addAll(
+          scriptCommand("lifeline", null, List.of(VAR, FamilyMark.clusterPrefix(id), "1", "60", "sudo")));
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().remove(VAR);
+      builder.redirectError(dir.resolve("lifeline.err").toFile());
+      Process lifeline = builder.start();
+      try {
+        String first =
+            new BufferedReader(new InputStreamReader(lifeline.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        assertThat(RemoteScript.lifeline(first)).as("first line %s", first).isPresent();
+
+        lifeline.getOutputStream().close(); // the build died
+
+        assertThat(lifeline.waitFor(20, TimeUnit.SECONDS)).as("the lifeline ended, PATH %s", path).isTrue();
+        assertThat(lifeline.exitValue()).as(Files.readString(dir.resolve("lifeline.err"))).isZero();
+      } finally {
+        lifeline.destroyForcibly();
+      }
+    }
+    List<String> tried = Files.readAllLines(calls.resolve("sudo"));
+    assertThat(tried).as("sudo tried for the table, only with -n").isNotEmpty().allMatch(l -> l.startsWith("-n nft "));
+    assertThat(ruleset(a)).isEqualTo(baseline);
   }
 
   @Test
@@ -346,8 +394,11 @@ class RemoteNetTest {
     // nft hidden: /usr/sbin (where /sbin leads on Debian) under an empty tmpfs, in a mount namespace
     // of this command alone.
     String hide = "mount -t tmpfs cmp-no-nft /usr/sbin && exec env PATH=/usr/bin:/bin \"$@\"";
-    List<String> expected = List.of("refused nft missing\n", "healed " + table + "\n", "");
-    List<List<String>> ops = List.of(List.of("apply", "drop", b.address()), List.of("heal"), List.of("show"));
+    List<String> expected =
+        List.of("refused nft missing\n", "healed " + table + "\n", "", "refused nft missing\n", "refused nft missing\n");
+    List<List<String>> ops =
+        List.of(List.of("apply", "drop", b.address()), List.of("heal"), List.of("show"), List.of("check"),
+            List.of("check", "delay"));
     for (int i = 0; i < ops.size(); i++) {
       List<String> command =
           new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c", hide, "hide"));
@@ -410,12 +461,6 @@ class RemoteNetTest {
     return lifeline;
   }
 
-  private static String ruleset(Host host) {
-    Result list = TestHosts.run(COMMAND, "ip", "netns", "exec", host.name(), "nft", "list", "ruleset");
-    assertThat(list.exit).as("%s", list).isZero();
-    return list.out;
-  }
-
   private static void assertEveryPathOpen() {
     assertThat(reaches(a, b.address())).as("a to b").isTrue();
     assertThat(reaches(b, a.address())).as("b to a").isTrue();
@@ -465,24 +510,11 @@ class RemoteNetTest {
   }
 
   private static boolean reaches(Host from, String address) {
-    return connections(from, address, PORT, 1, TIMEOUT) == 1;
+    return HostTraffic.reaches(from, address, PORT);
   }
 
-  /**
-   * How many of {@code attempts} TCP connections from the host's namespace to address:port, all
-   * tried at once, connect within {@code timeout} seconds.
-   */
-  private static int connections(Host from, String address, int port, int attempts, String timeout) {
-    String tries =
-        "for i in $(seq \"$3\"); do (timeout \"$4\" bash -c 'exec 3<>\"/dev/tcp/$0/$1\"' \"$1\" \"$2\" 2>/dev/null"
-            + " && echo ok || echo no) & done; wait";
-    Result run =
-        TestHosts.run(
-            COMMAND, "ip", "netns", "exec", from.name(), "bash", "-c", tries, "tries", address,
-            Integer.toString(port), Integer.toString(attempts), timeout);
-    List<String> lines = Arrays.asList(run.out.trim().split("\n"));
-    assertThat(lines).as("%s", run).hasSize(attempts).allMatch(l -> l.equals("ok") || l.equals("no"));
-    return (int) lines.stream().filter("ok"::equals).count();
+  private static boolean connects(String address) {
+    return HostTraffic.connects(address, PORT);
   }
 
   /** How long one connection from the host's namespace to address:PORT took to connect, in ms. */
@@ -494,21 +526,6 @@ class RemoteNetTest {
             Integer.toString(PORT));
     assertThat(run.exit).as("%s", run).isZero();
     return Long.parseLong(run.out.trim());
-  }
-
-  private static boolean connects(String address) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(address, PORT), 1000);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /** Whether this kernel has netem: asked in a network namespace made for the question alone. */
-  private static boolean netem() {
-    return TestHosts.run(COMMAND, "unshare", "--net", "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms")
-        .exit == 0;
   }
 
   private static void exec(String... command) {

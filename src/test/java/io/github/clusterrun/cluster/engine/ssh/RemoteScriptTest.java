@@ -276,13 +276,17 @@ class RemoteScriptTest {
   }
 
   @Test
-  void theNetReaderTellsAppliedHealedRefusedAndTheRulesShown() {
+  void theNetReaderTellsAppliedHealedOkRefusedAndTheRulesShown() {
     String login = "Welcome to host1 (printed by a login script)\n";
 
     Net applied = RemoteScript.net(login + "applied cmp_c1 3 rules\n");
     assertThat(applied.outcome).isEqualTo(Net.Outcome.APPLIED);
     assertThat(applied.count).isEqualTo(3);
     assertThat(RemoteScript.net(login + "healed cmp_c1\n").outcome).isEqualTo(Net.Outcome.HEALED);
+    assertThat(RemoteScript.net(login + "ok\n").outcome).isEqualTo(Net.Outcome.OK);
+    assertThat(RemoteScript.net("ok then\n").outcome).as("a login line that starts with ok").isEqualTo(Net.Outcome.SHOWN);
+    assertThat(RemoteScript.net("refused privileges not-root-no-sudo bob\n").refusal)
+        .isEqualTo("privileges not-root-no-sudo bob");
     Net refused = RemoteScript.net(login + "refused delay netem-missing\n");
     assertThat(refused.refused()).isTrue();
     assertThat(refused.refusal).isEqualTo("delay netem-missing");

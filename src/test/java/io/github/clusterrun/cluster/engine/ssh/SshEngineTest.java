@@ -12,6 +12,7 @@ import io.github.clusterrun.cluster.family.NodeStop.How;
 import io.github.clusterrun.cluster.family.StopReport;
 import io.github.clusterrun.cluster.model.Cluster;
 import io.github.clusterrun.cluster.model.ClusterLayout;
+import io.github.clusterrun.cluster.model.NetRule;
 import io.github.clusterrun.cluster.model.Node;
 import io.github.clusterrun.cluster.model.Place;
 import io.github.clusterrun.cluster.model.SshSettings;
@@ -20,6 +21,7 @@ import io.github.clusterrun.cluster.platform.Platform;
 import io.github.clusterrun.cluster.testing.Await;
 import io.github.clusterrun.cluster.testing.Procs;
 import io.github.clusterrun.cluster.testing.RecordingLog;
+import io.github.clusterrun.cluster.testing.TestHosts;
 import io.github.clusterrun.cluster.testing.TestSshd;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,6 +38,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -451,6 +454,33 @@ class SshEngineTest {
         .isInstanceOf(ClusterException.class)
         .hasMessageContaining("the remote directory " + under + " cannot be written")
         .hasMessageContaining("<remoteDirectory>");
+  }
+
+  @Test
+  void networkFaultsAreRefusedToAUserWithoutSudoAndHealingThereDoesNothing() throws Exception {
+    String user = TestHosts.run(WAIT, "id", "-un").out.trim();
+    boolean mayChangeTheFirewall =
+        TestHosts.run(WAIT, "id", "-u").out.trim().equals("0")
+            || TestHosts.run(WAIT, "sh", "-c", "command -v sudo && sudo -n true").exit == 0;
+    if (mayChangeTheFirewall) {
+      System.err.println("WARNING: SshEngineTest: " + user + " may change this machine's firewall, whose refusal"
+          + " is tested only as an ordinary user (.ci/run's); the faults themselves in SshEngineNetworkTest");
+    }
+    Assumptions.assumeFalse(mayChangeTheFirewall, "root or password-less sudo");
+    SshEngine engine = open(true);
+    Cluster here = cluster(layout("n_0"), StopOrder.PARALLEL, node(0, "true", Map.of())).at(engine.place());
+    assertThat(here.nodes()).hasSize(1);
+
+    Optional<String> refusal = engine.networkRefusal(here, false);
+
+    assertThat(refusal).hasValueSatisfying(why -> assertThat(why).isEqualTo("host " + sshd.destination() + ": user "
+        + user + " is neither root nor allowed password-less sudo, which network faults need (nftables rules):"
+        + " run the nodes as root there, or allow that user `sudo -n` (NOPASSWD in sudoers)"));
+    assertThat(engine.networkRefusal(here, true)).as("with delay").isEqualTo(refusal);
+    assertThatThrownBy(() -> engine.network(here, Map.of("n_0", List.of(NetRule.drop("192.0.2.1")))))
+        .isInstanceOf(ClusterException.class)
+        .hasMessage(refusal.get());
+    engine.network(here, Map.of()); // nothing of this user's can be in force: heal returns
   }
 
   // ---- helpers
