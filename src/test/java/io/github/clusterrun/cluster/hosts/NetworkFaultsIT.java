@@ -249,7 +249,8 @@ class NetworkFaultsIT {
     String log = HostsBuilds.succeeds(on.build(project, "verify"));
     assertThat(log).contains("Running it.PartitionLeftInForceIT").containsPattern("Tests run: 1, Failures: 0, Errors: 0");
     assertThat(log).contains("The tests partitioned the network");
-    assertThat(log).containsPattern("Deleted target/cluster .*partition");
+    assertThat(log).contains("Healed the network before the stop (the tests left: partition n_0 | n_1, n_2)");
+    assertThat(log).containsPattern("Deleted target/cluster .*the tests partitioned the network once");
     assertThat(rulesets()).as("every host's ruleset after stop").isEqualTo(before);
     on.assertNothingLeft();
   }
