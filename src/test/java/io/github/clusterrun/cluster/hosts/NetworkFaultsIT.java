@@ -205,6 +205,13 @@ class NetworkFaultsIT {
     for (TestHosts.Host host : on.hostList()) {
       assertThat(ruleset(host)).as(host.name() + " partitioned").contains("table inet " + table);
     }
+    // Another Maven shows the faults on each node from the recorded state, and leaves them be.
+    Map<String, String> partitioned = rulesets();
+    MavenBuild status = on.build(project, "cluster:status");
+    assertThat(status.run()).as(status.log()).isZero();
+    assertThat(status.log()).containsPattern("n_0: running, .*; network: cut off from n_1, n_2")
+        .containsPattern("n_2: running, .*; network: cut off from n_0");
+    assertThat(rulesets()).as("after the status").isEqualTo(partitioned);
     long killed = System.nanoTime();
     build.process().destroyForcibly(); // SIGKILL: no exit hook, no stop
     for (TestHosts.Host host : on.hostList()) {
