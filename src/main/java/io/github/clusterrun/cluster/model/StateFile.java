@@ -90,6 +90,10 @@ public final class StateFile {
       ssh.sshConfig().ifPresent(f -> p.setProperty("ssh.config", f.toString()));
       p.setProperty("ssh.acceptNewHostKeys", Boolean.toString(ssh.acceptNewHostKeys()));
     });
+    // Issue 19: the local nodes' network namespaces and bridge, named after the id (absent: none).
+    if (cluster.networkNamespaces()) {
+      p.setProperty("network.namespaces", "true");
+    }
     // Issue 12: where the control endpoint listens (its token is only in cluster.properties).
     cluster.control().ifPresent(c -> p.setProperty("control.url", c.url()));
     Path dir = cluster.directory();
@@ -166,6 +170,9 @@ public final class StateFile {
       }
       if ("none".equals(p.getProperty("afterStart"))) {
         cluster.hasNoAfterStartCommands();
+      }
+      if (Boolean.parseBoolean(p.getProperty("network.namespaces"))) {
+        cluster.inNetworkNamespaces();
       }
       // Issue 12: what the tests did to each node.
       for (int i = 0; i < count; i++) {
