@@ -171,6 +171,48 @@ class LocalNetworkFaultsTest {
   }
 
   @Test
+  void aStopOfAnotherMavenInvocationFindsTheNamespacesInTheStateFileAndDeletesThem() throws Exception {
+    Cluster cluster = new ClusterStarter(shNodes("exec sleep 600", 2), ExitGuard.jvm(), Platform.current(), log).start();
+    NodeNetworks networks = NodeNetworks.of(cluster.id());
+    assertThat(networks.existing()).hasSize(5);
+
+    // What mvn cluster:stop reads: the state file alone.
+    Cluster recorded = StateFile.read(new ClusterLayout(clusterDir)).orElseThrow();
+    assertThat(new ConfirmedStop(ExitGuard.jvm(), Platform.current()).stop(recorded, log).confirmed()).isTrue();
+
+    assertThat(networks.existing()).isEmpty();
+    assertThat(names("ip", "netns", "list")).isEqualTo(netnsBefore);
+    assertThat(names("ip", "-o", "link", "show")).isEqualTo(linksBefore);
+  }
+
+  @Test
+  void aFailedStartDeletesTheNamespaces() throws Exception {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new ClusterStarter(shNodes("exit 3", 2), ExitGuard.jvm(), Platform.current(), log).start())
+        .hasMessageContaining("Cluster start failed");
+    Cluster recorded = StateFile.read(new ClusterLayout(clusterDir)).orElseThrow();
+    assertThat(recorded.networkNamespaces()).isTrue();
+    assertThat(NodeNetworks.of(recorded.id()).existing()).isEmpty();
+    assertThat(names("ip", "netns", "list")).isEqualTo(netnsBefore);
+    assertThat(names("ip", "-o", "link", "show")).isEqualTo(linksBefore);
+  }
+
+  private ClusterConfig shNodes(String script, int nodes) throws Exception {
+    return ClusterConfig.builder()
+        .baseDirectory(base)
+        .clusterDirectory(Paths.get("target/cluster"))
+        .nodes(nodes)
+        .executable("/bin/sh")
+        .ports(List.of("port"))
+        .arguments(List.of("-c", script))
+        // A node that exits before it listens fails the start.
+        .readiness(script.startsWith("exit") ? new Readiness(null, "@{node.port}", null, Duration.ofSeconds(30)) : Readiness.none())
+        .networkFaults(true)
+        .stopTimeoutSeconds(5)
+        .build();
+  }
+
+  @Test
   void withoutNetworkFaultsLocalNodesAreRefusedNamingTheOptIn() throws Exception {
     LocalEngine engine = new LocalEngine(Platform.current(), log);
     Cluster cluster =
