@@ -97,7 +97,12 @@ public final class ClusterStarter {
     try {
       SafeDelete.deleteTree(dir);
       if (networks != null) {
-        subnet = NodeNetworks.freeSubnet();
+        try {
+          subnet = NodeNetworks.freeSubnet();
+        } catch (IOException e) {
+          throw new ClusterException("Cannot choose a subnet for the nodes' network namespaces (<networkFaults>): "
+              + e.getMessage(), e);
+        }
       }
       placement = place(layout, engines, subnet);
       for (int i = 0; i < config.nodes(); i++) {

@@ -2,6 +2,7 @@ package io.github.clusterrun.cluster.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.clusterrun.cluster.testing.HostNetwork;
 import io.github.clusterrun.cluster.testing.Procs;
 import io.github.clusterrun.cluster.testing.TestHosts;
 import io.github.clusterrun.cluster.testing.TestHosts.Result;
@@ -22,9 +23,7 @@ import org.junit.jupiter.api.Test;
 class NodeNetworksTest {
   private static final Duration T = Duration.ofSeconds(10);
   private final List<NodeNetworks> made = new ArrayList<>();
-  private String netnsBefore;
-  private String linksBefore;
-  private String routesBefore;
+  private HostNetwork before;
 
   @BeforeEach
   void root() {
@@ -33,9 +32,7 @@ class NodeNetworksTest {
       System.err.println("WARNING: NodeNetworksTest skipped, no network namespaces here: " + missing.get()[0]);
     }
     Assumptions.assumeTrue(missing.isEmpty(), () -> missing.get()[0]);
-    netnsBefore = names("ip", "netns", "list");
-    linksBefore = names("ip", "-o", "link", "show");
-    routesBefore = TestHosts.run(T, "ip", "-4", "route", "show", "table", "all").out;
+    before = HostNetwork.now();
   }
 
   @AfterEach
@@ -73,9 +70,8 @@ class NodeNetworksTest {
     assertThat(two.existing()).hasSize(5); // the other cluster's untouched
     one.delete(); // again: nothing to do, no error
     two.delete();
-    assertThat(names("ip", "netns", "list")).isEqualTo(netnsBefore);
-    assertThat(names("ip", "-o", "link", "show")).isEqualTo(linksBefore);
-    assertThat(TestHosts.run(T, "ip", "-4", "route", "show", "table", "all").out).isEqualTo(routesBefore);
+    assertThat(before.addedSince()).isEmpty();
+    assertThat(routes()).doesNotContain(subnetOne + ".", subnetTwo + ".");
   }
 
   @Test
@@ -109,13 +105,7 @@ class NodeNetworksTest {
     return result.exit == 0 || result.err.contains("Connection refused");
   }
 
-  /** The names in a listing, one line each, without their changing numbers (ifindex, netns id). */
-  private static String names(String... command) {
-    StringBuilder names = new StringBuilder();
-    for (String line : TestHosts.run(T, command).out.split("\n")) {
-      String[] f = line.trim().split("\\s+");
-      names.append(f.length > 1 && f[0].endsWith(":") ? f[1] : f[0]).append('\n');
-    }
-    return names.toString();
+  private static String routes() {
+    return TestHosts.run(T, "ip", "-4", "route", "show", "table", "all").out;
   }
 }

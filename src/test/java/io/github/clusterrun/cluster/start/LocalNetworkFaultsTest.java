@@ -16,6 +16,7 @@ import io.github.clusterrun.cluster.model.StateFile;
 import io.github.clusterrun.cluster.platform.NodeNetworks;
 import io.github.clusterrun.cluster.platform.Platform;
 import io.github.clusterrun.cluster.stop.ConfirmedStop;
+import io.github.clusterrun.cluster.testing.HostNetwork;
 import io.github.clusterrun.cluster.testing.Procs;
 import io.github.clusterrun.cluster.testing.RecordingLog;
 import io.github.clusterrun.cluster.testing.TestHosts;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code beforeStart} command in a network namespace of its own, binding its own address; rules put
  * in force inside node 0's namespace cut it off from the others, checked from inside the nodes'
  * network by real connections, while the build machine still reaches every node; heal restores
- * everything; the stop leaves {@code ip netns}, {@code ip link} and {@code nft list ruleset} as they
+ * everything; the stop leaves {@code ip netns}, {@code ip link} and the nftables tables as they
  * were. Root only: skipped with a warning otherwise.
  */
 class LocalNetworkFaultsTest {
@@ -52,9 +53,7 @@ class LocalNetworkFaultsTest {
   Path base;
   Path clusterDir;
   final RecordingLog log = new RecordingLog();
-  String netnsBefore;
-  String linksBefore;
-  String rulesetBefore;
+  HostNetwork before;
 
   @BeforeEach
   void root() throws Exception {
@@ -65,9 +64,7 @@ class LocalNetworkFaultsTest {
     Assumptions.assumeTrue(missing.isEmpty(), () -> missing.get()[0]);
     base = Files.createDirectories(temp.resolve("project"));
     clusterDir = base.resolve("target/cluster");
-    netnsBefore = names("ip", "netns", "list");
-    linksBefore = names("ip", "-o", "link", "show");
-    rulesetBefore = TestHosts.run(T, "nft", "list", "ruleset").out;
+    before = HostNetwork.now();
   }
 
   @AfterEach
@@ -152,7 +149,7 @@ class LocalNetworkFaultsTest {
     // The rules are in the namespaces' own rulesets, none in the build machine's.
     assertThat(TestHosts.run(T, "ip", "netns", "exec", networks.namespace(0), "nft", "list", "ruleset").out)
         .contains("table inet cmp_" + cluster.id());
-    assertThat(TestHosts.run(T, "nft", "list", "ruleset").out).isEqualTo(rulesetBefore);
+    assertThat(TestHosts.run(T, "nft", "list", "tables").out).doesNotContain(cluster.id());
 
     engine.network(here, Map.of());
     assertThat(connects(networks, 0, addresses.get(1), ports.get(1))).as("n_0 -> n_1 healed").isTrue();
@@ -165,9 +162,7 @@ class LocalNetworkFaultsTest {
     assertThat(new ConfirmedStop(ExitGuard.jvm(), Platform.current()).stop(cluster, log).confirmed()).isTrue();
 
     assertThat(networks.existing()).isEmpty();
-    assertThat(names("ip", "netns", "list")).isEqualTo(netnsBefore);
-    assertThat(names("ip", "-o", "link", "show")).isEqualTo(linksBefore);
-    assertThat(TestHosts.run(T, "nft", "list", "ruleset").out).isEqualTo(rulesetBefore);
+    assertThat(before.addedSince(cluster.id())).isEmpty();
   }
 
   @Test
@@ -181,8 +176,7 @@ class LocalNetworkFaultsTest {
     assertThat(new ConfirmedStop(ExitGuard.jvm(), Platform.current()).stop(recorded, log).confirmed()).isTrue();
 
     assertThat(networks.existing()).isEmpty();
-    assertThat(names("ip", "netns", "list")).isEqualTo(netnsBefore);
-    assertThat(names("ip", "-o", "link", "show")).isEqualTo(linksBefore);
+    assertThat(before.addedSince(cluster.id())).isEmpty();
   }
 
   @Test
@@ -193,8 +187,7 @@ class LocalNetworkFaultsTest {
     Cluster recorded = StateFile.read(new ClusterLayout(clusterDir)).orElseThrow();
     assertThat(recorded.networkNamespaces()).isTrue();
     assertThat(NodeNetworks.of(recorded.id()).existing()).isEmpty();
-    assertThat(names("ip", "netns", "list")).isEqualTo(netnsBefore);
-    assertThat(names("ip", "-o", "link", "show")).isEqualTo(linksBefore);
+    assertThat(before.addedSince(recorded.id())).isEmpty();
   }
 
   private ClusterConfig shNodes(String script, int nodes) throws Exception {
@@ -243,15 +236,5 @@ class LocalNetworkFaultsTest {
         networks.enter(from, List.of("timeout", "2", "bash", "-c", "exec 3<>/dev/tcp/$0/$1", address, Integer.toString(port)));
     Result result = TestHosts.run(T, knock.toArray(new String[0]));
     return result.exit == 0;
-  }
-
-  /** The names in a listing, one line each, without their changing numbers (ifindex, netns id). */
-  private static String names(String... command) {
-    StringBuilder names = new StringBuilder();
-    for (String line : TestHosts.run(T, command).out.split("\n")) {
-      String[] f = line.trim().split("\\s+");
-      names.append(f.length > 1 && f[0].endsWith(":") ? f[1] : f[0]).append('\n');
-    }
-    return names.toString();
   }
 }
