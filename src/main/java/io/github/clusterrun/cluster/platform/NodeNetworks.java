@@ -1,17 +1,12 @@
 package io.github.clusterrun.cluster.platform;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -40,8 +35,6 @@ public final class NodeNetworks {
   public static final int MAX_NODES = 253;
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9]{8,40}");
-  private static final SecureRandom RANDOM = new SecureRandom();
-  private static final List<String> SBIN = List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin");
 
   private final String clusterId;
   private final String bridge;
@@ -92,7 +85,7 @@ public final class NodeNetworks {
   /** {@code command} run inside node {@code index}'s namespace ({@code nsenter} execs it). */
   public List<String> enter(int index, List<String> command) {
     List<String> entered = new ArrayList<>();
-    entered.add(tool("nsenter"));
+    entered.add(SystemCommand.tool("nsenter"));
     entered.add("--net=" + NETNS.resolve(namespace(index)));
     entered.add("--");
     entered.addAll(command);
@@ -110,7 +103,7 @@ public final class NodeNetworks {
     } catch (IOException | RuntimeException e) {
       uid = -1;
     }
-    return missing(System.getProperty("os.name"), uid, name -> find(name).isPresent());
+    return missing(System.getProperty("os.name"), uid, name -> SystemCommand.find(name).isPresent());
   }
 
   /** As {@link #missing()}, for a machine of {@code osName} where Maven runs as {@code uid}. */
@@ -143,9 +136,9 @@ public final class NodeNetworks {
    * queueing discipline, probed in a namespace made for the probe alone ({@code unshare -n}).
    */
   public static Optional<String> delayMissing() {
-    Result probe;
+    SystemCommand.Result probe;
     try {
-      probe = run(List.of(tool("unshare"), "-n", tool("tc"), "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms"));
+      probe = SystemCommand.run(List.of(SystemCommand.tool("unshare"), "-n", SystemCommand.tool("tc"), "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms"));
     } catch (IOException e) {
       return Optional.of("the probe of netem could not run: " + e.getMessage());
     }
@@ -154,16 +147,7 @@ public final class NodeNetworks {
 
   /** A private 10.x.y /24 that overlaps no route nor address on this machine, as "10.x.y". */
   public static String freeSubnet() throws IOException {
-    List<long[]> taken = taken();
-    for (int attempt = 0; attempt < 1000; attempt++) {
-      int second = 64 + RANDOM.nextInt(190);
-      int third = 1 + RANDOM.nextInt(254);
-      String subnet = "10." + second + "." + third;
-      if (free(subnet, taken)) {
-        return subnet;
-      }
-    }
-    throw new IOException("no free 10.x.y.0/24 on this machine (" + taken.size() + " routes and addresses)");
+    return PrivateSubnet.free();
   }
 
   /**
@@ -179,24 +163,24 @@ public final class NodeNetworks {
       throw new IOException("a network interface " + bridge + " exists already (a cluster whose id ends alike?)");
     }
     try {
-      exec(tool("ip"), "link", "add", bridge, "type", "bridge");
-      exec(tool("ip"), "addr", "add", bridgeAddress(subnet) + "/24", "dev", bridge);
-      exec(tool("ip"), "link", "set", bridge, "up");
-      if (!free(subnet, takenElsewhere())) {
+      SystemCommand.exec(SystemCommand.tool("ip"), "link", "add", bridge, "type", "bridge");
+      SystemCommand.exec(SystemCommand.tool("ip"), "addr", "add", bridgeAddress(subnet) + "/24", "dev", bridge);
+      SystemCommand.exec(SystemCommand.tool("ip"), "link", "set", bridge, "up");
+      if (!PrivateSubnet.isFree(subnet, PrivateSubnet.takenBesides(bridge))) {
         throw new IOException(subnet + ".0/24 was taken meanwhile by another interface of this machine");
       }
       for (int i = 0; i < nodes; i++) {
         String ns = namespace(i);
-        exec(tool("ip"), "netns", "add", ns);
-        exec(tool("ip"), "link", "add", veth(i), "type", "veth", "peer", "name", peer(i));
-        exec(tool("ip"), "link", "set", veth(i), "master", bridge);
-        exec(tool("ip"), "link", "set", veth(i), "up");
-        exec(tool("ip"), "link", "set", peer(i), "netns", ns);
-        exec(tool("ip"), "-n", ns, "link", "set", peer(i), "name", "eth0");
-        exec(tool("ip"), "-n", ns, "addr", "add", address(subnet, i) + "/24", "dev", "eth0");
-        exec(tool("ip"), "-n", ns, "link", "set", "eth0", "up");
-        exec(tool("ip"), "-n", ns, "link", "set", "lo", "up");
-        exec(tool("ip"), "-n", ns, "route", "add", "default", "via", bridgeAddress(subnet));
+        SystemCommand.exec(SystemCommand.tool("ip"), "netns", "add", ns);
+        SystemCommand.exec(SystemCommand.tool("ip"), "link", "add", veth(i), "type", "veth", "peer", "name", peer(i));
+        SystemCommand.exec(SystemCommand.tool("ip"), "link", "set", veth(i), "master", bridge);
+        SystemCommand.exec(SystemCommand.tool("ip"), "link", "set", veth(i), "up");
+        SystemCommand.exec(SystemCommand.tool("ip"), "link", "set", peer(i), "netns", ns);
+        SystemCommand.exec(SystemCommand.tool("ip"), "-n", ns, "link", "set", peer(i), "name", "eth0");
+        SystemCommand.exec(SystemCommand.tool("ip"), "-n", ns, "addr", "add", address(subnet, i) + "/24", "dev", "eth0");
+        SystemCommand.exec(SystemCommand.tool("ip"), "-n", ns, "link", "set", "eth0", "up");
+        SystemCommand.exec(SystemCommand.tool("ip"), "-n", ns, "link", "set", "lo", "up");
+        SystemCommand.exec(SystemCommand.tool("ip"), "-n", ns, "route", "add", "default", "via", bridgeAddress(subnet));
       }
     } catch (IOException | RuntimeException e) {
       try {
@@ -240,16 +224,16 @@ public final class NodeNetworks {
       // The veths first: deleting one end deletes its pair at once, wherever the other end is.
       for (String name : left) {
         if (!name.startsWith("cmp_") && !name.equals(bridge)) {
-          run(List.of(tool("ip"), "link", "del", name));
+          SystemCommand.run(List.of(SystemCommand.tool("ip"), "link", "del", name));
         }
       }
       for (String name : left) {
         if (name.startsWith("cmp_")) {
-          run(List.of(tool("ip"), "netns", "del", name));
+          SystemCommand.run(List.of(SystemCommand.tool("ip"), "netns", "del", name));
         }
       }
       if (left.contains(bridge)) {
-        run(List.of(tool("ip"), "link", "del", bridge));
+        SystemCommand.run(List.of(SystemCommand.tool("ip"), "link", "del", bridge));
       }
       if (existing().isEmpty()) {
         return;
@@ -293,129 +277,5 @@ public final class NodeNetworks {
       // Unreadable: nothing found.
     }
     return found;
-  }
-
-  private static boolean free(String subnet, List<long[]> taken) {
-    long candidate = parse(subnet + ".0/24")[0];
-    for (long[] other : taken) {
-      int bits = (int) Math.min(24, other[1]);
-      long mask = bits == 0 ? 0 : (0xFFFFFFFFL << (32 - bits)) & 0xFFFFFFFFL;
-      if ((candidate & mask) == (other[0] & mask)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static List<long[]> taken() throws IOException {
-    List<long[]> taken = new ArrayList<>();
-    for (List<String> cmd : List.of(
-        List.of(tool("ip"), "-4", "route", "show", "table", "all"), List.of(tool("ip"), "-4", "-o", "addr", "show"))) {
-      Result result = run(cmd);
-      if (result.exit != 0) {
-        throw new IOException(String.join(" ", cmd) + ": " + result.out.trim());
-      }
-      for (String word : result.out.split("\\s+")) {
-        long[] prefix = parse(word);
-        if (prefix != null) {
-          taken.add(prefix);
-        }
-      }
-    }
-    return taken;
-  }
-
-  /** The addresses of every interface but this cluster's bridge. */
-  private List<long[]> takenElsewhere() throws IOException {
-    List<long[]> taken = new ArrayList<>();
-    Result result = run(List.of(tool("ip"), "-4", "-o", "addr", "show"));
-    for (String line : result.out.split("\n")) {
-      String[] f = line.trim().split("\\s+");
-      if (f.length > 3 && !f[1].equals(bridge)) {
-        long[] prefix = parse(f[3]);
-        if (prefix != null) {
-          taken.add(prefix);
-        }
-      }
-    }
-    return taken;
-  }
-
-  private static long[] parse(String word) {
-    String[] parts = word.split("/");
-    String[] octets = parts[0].split("\\.");
-    if (octets.length != 4 || parts.length > 2) {
-      return null;
-    }
-    long address = 0;
-    try {
-      for (String octet : octets) {
-        int value = Integer.parseInt(octet);
-        if (value < 0 || value > 255) {
-          return null;
-        }
-        address = (address << 8) | value;
-      }
-      long bits = parts.length == 2 ? Integer.parseInt(parts[1]) : 32;
-      return new long[] {address, bits};
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
-
-  /** The path of a program, on {@code PATH} or in the system's directories (sbin is not on every PATH). */
-  private static Optional<String> find(String name) {
-    List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
-    dirs.addAll(SBIN);
-    for (String dir : dirs) {
-      if (!dir.isEmpty() && Files.isExecutable(Paths.get(dir, name))) {
-        return Optional.of(Paths.get(dir, name).toString());
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static String tool(String name) {
-    return find(name).orElse(name);
-  }
-
-  private static final class Result {
-    final int exit;
-    final String out;
-
-    Result(int exit, String out) {
-      this.exit = exit;
-      this.out = out;
-    }
-  }
-
-  private static void exec(String... command) throws IOException {
-    Result result = run(List.of(command));
-    if (result.exit != 0) {
-      throw new IOException(String.join(" ", command) + ": " + result.out.trim());
-    }
-  }
-
-  /** Runs a short command to its end; its output and errors together. */
-  private static Result run(List<String> command) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.redirectErrorStream(true);
-    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    Process process = builder.start();
-    String out;
-    try (InputStream in = process.getInputStream()) {
-      out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        return new Result(-1, out + " (killed after 30 s)");
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: " + String.join(" ", command));
-    }
-    return new Result(process.exitValue(), out);
   }
 }
