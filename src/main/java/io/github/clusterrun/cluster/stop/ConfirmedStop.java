@@ -242,10 +242,22 @@ public final class ConfirmedStop implements ExitGuard.StopAction {
         Node node = Node.found(nodes.size(), mark);
         nodes.add(root.map(pid -> node.launched(pid, platform.startInstant(pid).orElse(null))).orElse(node));
       }
-      clusters.add(
-          new Cluster(layout, found.getKey(), Instant.now(), Duration.ofSeconds(10), null, nodes));
+      Cluster cluster = new Cluster(layout, found.getKey(), Instant.now(), Duration.ofSeconds(10), null, nodes);
+      if (hasNetworks(found.getKey())) {
+        cluster.inNetworkNamespaces(); // its nodes' namespaces go with them
+      }
+      clusters.add(cluster);
     }
     return clusters;
+  }
+
+  /** Whether network namespaces of cluster {@code id}'s nodes exist here (names derive from the id). */
+  private static boolean hasNetworks(String id) {
+    try {
+      return !NodeNetworks.of(id).existing().isEmpty();
+    } catch (IllegalArgumentException notAnId) {
+      return false;
+    }
   }
 
   private StopReport reported(Path directory, StopReport report, ClusterLog log)

@@ -180,6 +180,23 @@ class LocalNetworkFaultsTest {
   }
 
   @Test
+  void aDamagedStateStillLetsTheNextStartDeleteTheNamespacesOfTheNodesItFindsByTheirMarks() throws Exception {
+    ExitGuard first = new ExitGuard(); // the build that crashed
+    Cluster cluster = new ClusterStarter(shNodes("exec sleep 600", 2), first, Platform.current(), log).start();
+    NodeNetworks networks = NodeNetworks.of(cluster.id());
+    assertThat(networks.existing()).hasSize(5);
+    Files.writeString(clusterDir.resolve("cluster.state"), "format=2\nid=x\\u00");
+
+    // The next build's reaper (another guard: it does not hold the crashed build's cluster).
+    assertThat(new ConfirmedStop(new ExitGuard(), Platform.current()).reapEvenIfDamaged(clusterDir, log).confirmed())
+        .isTrue();
+
+    assertThat(networks.existing()).isEmpty();
+    assertThat(before.addedSince(cluster.id())).isEmpty();
+    first.release(cluster);
+  }
+
+  @Test
   void aFailedStartDeletesTheNamespaces() throws Exception {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> new ClusterStarter(shNodes("exit 3", 2), ExitGuard.jvm(), Platform.current(), log).start())
