@@ -84,6 +84,21 @@ public final class ClusterConfig {
     return this;
   }
 
+  private boolean networkFaults;
+
+  ClusterConfig networkFaults(boolean networkFaults) {
+    this.networkFaults = networkFaults;
+    return this;
+  }
+
+  /**
+   * Whether every local node runs in a network namespace of its own, with an address of its own
+   * ({@code <networkFaults>}), so that the tests can break the network between local nodes.
+   */
+  public boolean networkFaults() {
+    return networkFaults;
+  }
+
   private List<String> classpath = List.of();
   private boolean javaNodes;
 
@@ -251,6 +266,7 @@ public final class ClusterConfig {
         + afterStart
         + ", stopOrder="
         + stopOrder.value()
+        + (networkFaults ? ", networkFaults" : "")
         + ", "
         + stop
         + "}";

@@ -64,7 +64,27 @@ public final class ClusterConfigBuilder {
   private Path sshConfig;
   private boolean acceptNewHostKeys;
 
+  // ---- Tests can break the network (0.3) ----
+  private boolean networkFaults;
+  private java.util.function.Supplier<java.util.Optional<String[]>> networkNamespacesMissing =
+      io.github.clusterrun.cluster.platform.NodeNetworks::missing;
+
   ClusterConfigBuilder() {}
+
+  /** {@code <networkFaults>}: every local node in a network namespace of its own, with its own address. */
+  public ClusterConfigBuilder networkFaults(boolean networkFaults) {
+    this.networkFaults = networkFaults;
+    return this;
+  }
+
+  /**
+   * For tests: what this machine lacks for {@code <networkFaults>}, as {problem, fix} (by default,
+   * {@link io.github.clusterrun.cluster.platform.NodeNetworks#missing()} asks this machine).
+   */
+  ClusterConfigBuilder networkNamespacesMissing(java.util.function.Supplier<java.util.Optional<String[]>> missing) {
+    this.networkNamespacesMissing = missing;
+    return this;
+  }
 
   /** {@code <sshHosts>}: the hosts nodes run on, node i on host i mod H. */
   public ClusterConfigBuilder sshHosts(List<String> hosts) {
@@ -558,6 +578,7 @@ public final class ClusterConfigBuilder {
     List<ClusterCommand> before = commands("beforeStart", beforeStart, true, base, portNames);
     List<ClusterCommand> after = commands("afterStart", afterStart, false, base, portNames);
     StopOrder order = checkedStopOrder();
+    checkNetworkFaults();
 
     return new ClusterConfig(
         stop,
@@ -575,7 +596,36 @@ public final class ClusterConfigBuilder {
         fileTemplates)
         .formation(before, after, order)
         .hosts(sshHosts, checkHosts(stop.clusterDirectory(), before))
+        .networkFaults(networkFaults)
         .java(mainClass != null || beforeStart.stream().anyMatch(c -> c.mainClass != null) ? classpath : List.of(), mainClass != null);
+  }
+
+  /**
+   * {@code <networkFaults>} only for nodes on this machine, and only where they can have network
+   * namespaces (Linux, root, ip, nft, nsenter): checked before any node starts.
+   */
+  private void checkNetworkFaults() throws ConfigException {
+    if (!networkFaults) {
+      return;
+    }
+    if (!sshHosts.isEmpty()) {
+      throw new ConfigException(
+          "networkFaults",
+          "is true, but the nodes run on <sshHosts>, where network faults need no opt-in (the hosts' user"
+              + " must be root or have password-less sudo)",
+          "remove <networkFaults>; it is for nodes on this machine");
+    }
+    if (nodes > io.github.clusterrun.cluster.platform.NodeNetworks.MAX_NODES) {
+      throw new ConfigException(
+          "networkFaults",
+          "is true, but " + nodes + " nodes do not fit in the private /24 of their namespaces",
+          "run at most " + io.github.clusterrun.cluster.platform.NodeNetworks.MAX_NODES
+              + " nodes on this machine, or remove <networkFaults>");
+    }
+    java.util.Optional<String[]> missing = networkNamespacesMissing.get();
+    if (missing.isPresent()) {
+      throw new ConfigException("networkFaults", missing.get()[0], missing.get()[1]);
+    }
   }
 
   /** The default root of the remote directories on every host. */

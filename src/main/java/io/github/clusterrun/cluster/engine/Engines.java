@@ -8,6 +8,7 @@ import io.github.clusterrun.cluster.model.Cluster;
 import io.github.clusterrun.cluster.model.Node;
 import io.github.clusterrun.cluster.model.Place;
 import io.github.clusterrun.cluster.model.SshSettings;
+import io.github.clusterrun.cluster.platform.NodeNetworks;
 import io.github.clusterrun.cluster.platform.Platform;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -43,7 +44,8 @@ public final class Engines implements AutoCloseable {
    */
   public static Engines forNewCluster(String clusterId, ClusterConfig config, Platform platform, ClusterLog log)
       throws ClusterException {
-    LocalEngine local = new LocalEngine(platform, log);
+    LocalEngine local =
+        new LocalEngine(platform, log, config.networkFaults() ? NodeNetworks.of(clusterId) : null);
     List<String> names = config.sshHosts();
     if (names.isEmpty()) {
       return new Engines(local, Map.of(), List.of());
@@ -97,7 +99,8 @@ public final class Engines implements AutoCloseable {
   public static Engines of(Cluster cluster, Platform platform, ClusterLog log) throws ClusterException {
     // The build machine's engine is the caller's (its platform, its log); the hosts' connections are
     // the ones this JVM keeps, if it keeps any.
-    LocalEngine local = new LocalEngine(platform, log);
+    LocalEngine local =
+        new LocalEngine(platform, log, cluster.networkNamespaces() ? NodeNetworks.of(cluster.id()) : null);
     Engines live = LIVE.get(cluster.id());
     if (live != null) {
       return new Engines(local, live.hosts, live.order);

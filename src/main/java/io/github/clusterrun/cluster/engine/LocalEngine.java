@@ -8,6 +8,9 @@ import io.github.clusterrun.cluster.family.StopReport;
 import io.github.clusterrun.cluster.model.Cluster;
 import io.github.clusterrun.cluster.model.Node;
 import io.github.clusterrun.cluster.model.Place;
+import io.github.clusterrun.cluster.engine.ssh.RemoteScript;
+import io.github.clusterrun.cluster.model.NetRule;
+import io.github.clusterrun.cluster.platform.NodeNetworks;
 import io.github.clusterrun.cluster.platform.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,10 +28,21 @@ import java.util.Map;
 public final class LocalEngine implements Engine {
   private final Platform platform;
   private final ClusterLog log;
+  private final NodeNetworks networks;
 
   public LocalEngine(Platform platform, ClusterLog log) {
+    this(platform, log, null);
+  }
+
+  /**
+   * @param networks the network namespaces of the cluster's local nodes ({@code <networkFaults>}),
+   *     in which each node and its {@code beforeStart} commands run; null when they share this
+   *     machine's network
+   */
+  public LocalEngine(Platform platform, ClusterLog log, NodeNetworks networks) {
     this.platform = platform;
     this.log = log;
+    this.networks = networks;
   }
 
   @Override
@@ -69,7 +83,14 @@ public final class LocalEngine implements Engine {
     return new Launched(process, process.pid());
   }
 
+  /**
+   * {@code command} in the node's containment group, if any, and in its network namespace, if any:
+   * {@code nsenter} execs the command, so the pid stays the node's and the mark and group apply.
+   */
   private List<String> contained(Node node, List<String> command) {
+    if (networks != null) {
+      command = networks.enter(node.index(), command);
+    }
     if (node.containmentGroup().isPresent() && platform.containment().isPresent()) {
       return platform.containment().get().enter(node.containmentGroup().get(), command);
     }
@@ -118,21 +139,86 @@ public final class LocalEngine implements Engine {
     return ""; // they are where the user looks already
   }
 
+  /**
+   * Empty when the local nodes have network namespaces of their own ({@code <networkFaults>}), and,
+   * for a delay, when the kernel has {@code netem}; else why not.
+   */
   @Override
   public java.util.Optional<String> networkRefusal(Cluster here, boolean delay) {
-    // TODO(issue 19, local side): nodes in network namespaces of their own with <networkFaults>.
-    return java.util.Optional.of(
-        "nodes on this machine share its loopback interface, where rules cannot tell them apart: set"
-            + " <networkFaults>true</networkFaults> (as root, on Linux) to give each node an address of its own");
+    if (!inNamespaces(here)) {
+      return java.util.Optional.of(
+          "nodes on this machine share its loopback interface, where rules cannot tell them apart: set"
+              + " <networkFaults>true</networkFaults> (as root, on Linux) to give each node an address of its own");
+    }
+    if (delay) {
+      return NodeNetworks.delayMissing()
+          .map(why -> "delay needs the kernel's netem queueing discipline, which this machine lacks ("
+              + why + "); partitions and loss work without it");
+    }
+    return java.util.Optional.empty();
   }
 
+  /**
+   * Puts each node's rules in force inside its own network namespace, with the hosts' script ({@code
+   * remote.sh net <table> apply <spec>... | heal}): one implementation of the rules for hosts and
+   * local nodes. A node without rules is healed; so is every node for an empty map.
+   */
   @Override
-  public void network(Cluster here, Map<String, List<io.github.clusterrun.cluster.model.NetRule>> rules)
-      throws ClusterException {
-    if (rules.values().stream().anyMatch(r -> !r.isEmpty())) {
-      throw new ClusterException(networkRefusal(here, false).orElseThrow());
+  public void network(Cluster here, Map<String, List<NetRule>> rules) throws ClusterException {
+    if (!inNamespaces(here)) {
+      if (rules.values().stream().anyMatch(r -> !r.isEmpty())) {
+        throw new ClusterException(networkRefusal(here, false).orElseThrow());
+      }
+      return; // healing a cluster without namespaces: nothing was ever applied here
     }
-    // Healing a cluster without namespaces: nothing was ever applied here.
+    String table = RemoteScript.table(here.id());
+    for (Node node : here.nodes()) {
+      List<NetRule> own = rules.getOrDefault(node.name(), List.of());
+      List<String> args = new java.util.ArrayList<>(List.of(table));
+      if (own.isEmpty()) {
+        args.add("heal");
+      } else {
+        args.add("apply");
+        own.forEach(rule -> args.addAll(rule.spec()));
+      }
+      RemoteScript.Net answer =
+          RemoteScript.net(inNamespace(node, RemoteScript.command("net", args.toArray(new String[0]))));
+      if (answer.refused()) {
+        throw new ClusterException(
+            "The network rules of " + node.name() + " could not be put in force in its namespace: " + answer);
+      }
+    }
+  }
+
+  private boolean inNamespaces(Cluster here) {
+    return networks != null && here.networkNamespaces();
+  }
+
+  /** Runs {@code command} in the network namespace of {@code node}, to its end; its output. */
+  private String inNamespace(Node node, List<String> command) throws ClusterException {
+    List<String> entered = networks.enter(node.index(), command);
+    try {
+      ProcessBuilder builder = new ProcessBuilder(entered);
+      builder.environment().remove(io.github.clusterrun.cluster.family.FamilyMark.VARIABLE);
+      builder.redirectErrorStream(true);
+      builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      Process process = builder.start();
+      String out;
+      try (java.io.InputStream in = process.getInputStream()) {
+        out = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      }
+      int exit = process.waitFor();
+      if (exit != 0) {
+        throw new ClusterException(
+            "The network rules of " + node.name() + " failed in its namespace (exit " + exit + "): " + out.trim());
+      }
+      return out;
+    } catch (IOException e) {
+      throw new ClusterException("The network rules of " + node.name() + " could not run: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClusterException("Interrupted while putting the network rules of " + node.name() + " in force");
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.github.clusterrun.cluster.guard;
 
 import io.github.clusterrun.cluster.family.FamilyMark;
+import io.github.clusterrun.cluster.platform.NodeNetworks;
 import io.github.clusterrun.cluster.platform.Platform;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -45,9 +46,20 @@ public final class Lifeline {
    */
   public static Lifeline start(String clusterId, long graceSeconds, Platform platform, Path clusterGroup)
       throws IOException {
+    return start(clusterId, graceSeconds, platform, clusterGroup, null);
+  }
+
+  /**
+   * As {@link #start(String, long, Platform, Path)}, for a cluster whose local nodes have network
+   * namespaces of their own ({@code networks}, or null): the watchdog deletes them too, once the
+   * processes are gone, so that no namespace, veth or bridge outlives a killed build.
+   */
+  public static Lifeline start(
+      String clusterId, long graceSeconds, Platform platform, Path clusterGroup, NodeNetworks networks)
+      throws IOException {
     Optional<List<String>> command =
         platform.watchdog(
-            FamilyMark.VARIABLE, FamilyMark.clusterPrefix(clusterId), graceSeconds, clusterGroup);
+            FamilyMark.VARIABLE, FamilyMark.clusterPrefix(clusterId), graceSeconds, clusterGroup, networks);
     if (command.isEmpty()) {
       return none();
     }

@@ -92,6 +92,22 @@ public final class Cluster {
     mayHaveOwnFamily = false;
   }
 
+  /** Whether the local nodes run in network namespaces of their own ({@code <networkFaults>}). */
+  private boolean networkNamespaces;
+
+  /**
+   * Whether the cluster's local nodes have network namespaces of their own, on a bridge of the
+   * cluster ({@code <networkFaults>}), which the confirmed stop deletes.
+   */
+  public synchronized boolean networkNamespaces() {
+    return networkNamespaces;
+  }
+
+  /** Records that the local nodes have network namespaces of their own (before any is made). */
+  public synchronized void inNetworkNamespaces() {
+    networkNamespaces = true;
+  }
+
   /** In which order the nodes are stopped. */
   public StopOrder stopOrder() {
     return stopOrder;
@@ -313,6 +329,7 @@ public final class Cluster {
     view.ssh = ssh;
     view.network = network;
     view.networkTouched = networkTouched;
+    view.networkNamespaces = networkNamespaces;
     for (Node node : some) {
       Process process = processes.get(node.name());
       if (process != null) {

@@ -102,6 +102,10 @@ public final class StateFile {
         p.setProperty("network.tests." + action.path(), Integer.toString(network.count(action)));
       }
     }
+    // Issue 19: the local nodes' network namespaces and bridge, named after the id (absent: none).
+    if (cluster.networkNamespaces()) {
+      p.setProperty("network.namespaces", "true");
+    }
     // Issue 12: where the control endpoint listens (its token is only in cluster.properties).
     cluster.control().ifPresent(c -> p.setProperty("control.url", c.url()));
     Path dir = cluster.directory();
@@ -178,6 +182,9 @@ public final class StateFile {
       }
       if ("none".equals(p.getProperty("afterStart"))) {
         cluster.hasNoAfterStartCommands();
+      }
+      if (Boolean.parseBoolean(p.getProperty("network.namespaces"))) {
+        cluster.inNetworkNamespaces();
       }
       // Issue 12: what the tests did to each node.
       for (int i = 0; i < count; i++) {

@@ -205,6 +205,21 @@ public class StartMojo extends AbstractClusterMojo {
   @Parameter(property = "cluster.acceptNewHostKeys", defaultValue = "false")
   boolean acceptNewHostKeys;
 
+  // ---- Tests can break the network (0.3) ----
+
+  /**
+   * Give every node on this machine a network namespace of its own, on a bridge of the cluster, and
+   * an address of its own ({@code @{node.host}}, which the node must bind and advertise), so that the
+   * tests can partition, isolate and degrade the network between local nodes (rules on the shared
+   * loopback interface cannot tell the nodes apart). Needs Linux, Maven running as root, and {@code
+   * ip}, {@code nft} and {@code nsenter}. Nodes on {@code <sshHosts>} need no opt-in. The namespaces
+   * and the bridge are deleted with the nodes.
+   *
+   * @since 0.3.0
+   */
+  @Parameter(property = "cluster.networkFaults", defaultValue = "false")
+  boolean networkFaults;
+
   // ---- <files> (0.2) ----
 
   /**
@@ -425,6 +440,7 @@ public class StartMojo extends AbstractClusterMojo {
         .remoteDirectory(remoteDirectory)
         .sshConfig(sshConfig == null ? null : sshConfig.toPath())
         .acceptNewHostKeys(acceptNewHostKeys)
+        .networkFaults(networkFaults)
         .build();
   }
 

@@ -64,7 +64,7 @@ final class JdkPlatform implements Platform {
 
   @Override
   public Optional<List<String>> watchdog(
-      String variable, String valuePrefix, long graceSeconds, Path clusterGroup) {
+      String variable, String valuePrefix, long graceSeconds, Path clusterGroup, NodeNetworks networks) {
     return Optional.empty();
   }
 }

@@ -311,14 +311,16 @@ final class LinuxPlatform implements Platform {
    * ({@code cgroup.kill}) and stops (SIGSTOP: it cannot fork any more) and kills every marked
    * process it finds, until none is left; it removes the cgroups and exits. Three empty scans prove
    * no marked process is left (a process between fork and exec can hide from one); a cgroup's own
-   * {@code populated 0} proves the rest. It stays as light as a shell loop can be: it runs when the
+   * {@code populated 0} proves the rest. Last, it deletes the nodes' network namespaces, veths and
+   * bridge ({@link NodeNetworks}), when the cluster has them. It stays as light as a shell loop can be: it runs when the
    * machine may be at its busiest.
    */
   static final String WATCHDOG_SCRIPT =
       String.join(
           "\n",
-          "var=$1; prefix=$2; grace=$3; cg=$4",
-          "finish() { [ -n \"$cg\" ] && [ -d \"$cg\" ] && rmdir \"$cg\"/*/ \"$cg\" 2>/dev/null; exit 0; }",
+          "var=$1; prefix=$2; grace=$3; cg=$4; br=$5; ns=$6",
+          NodeNetworks.WATCHDOG_TEARDOWN,
+          "finish() { [ -n \"$cg\" ] && [ -d \"$cg\" ] && rmdir \"$cg\"/*/ \"$cg\" 2>/dev/null; nets; exit 0; }",
           "while read -r line; do [ \"$line\" = confirmed ] && finish; done",
           "pids() { grep -lsz \"^$var=$prefix\" /proc/[0-9]*/environ | sed -n 's#^/proc/\\([0-9]*\\)/environ$#\\1#p'; }",
           // A process seen marked stays in the list while it lives, is no zombie, and its environment
@@ -345,7 +347,7 @@ final class LinuxPlatform implements Platform {
 
   @Override
   public Optional<List<String>> watchdog(
-      String variable, String valuePrefix, long graceSeconds, Path clusterGroup) {
+      String variable, String valuePrefix, long graceSeconds, Path clusterGroup, NodeNetworks networks) {
     if (!Files.isExecutable(SH)) {
       return Optional.empty();
     }
@@ -358,6 +360,8 @@ final class LinuxPlatform implements Platform {
     command.add(valuePrefix);
     command.add(Long.toString(Math.max(0, graceSeconds)));
     command.add(clusterGroup == null ? "" : clusterGroup.toString());
+    command.add(networks == null ? "" : networks.bridge());
+    command.add(networks == null ? "" : networks.namespacePrefix());
     return Optional.of(detached(command));
   }
 

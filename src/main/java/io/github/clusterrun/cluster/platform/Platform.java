@@ -127,8 +127,17 @@ public interface Platform {
    * then the groups killed and the rest stopped and killed until none is left; then it exits.
    * Empty where there is none.
    */
+  default Optional<List<String>> watchdog(
+      String variable, String valuePrefix, long graceSeconds, Path clusterGroup) {
+    return watchdog(variable, valuePrefix, graceSeconds, clusterGroup, null);
+  }
+
+  /**
+   * As {@link #watchdog(String, String, long, Path)}; once the processes are gone, the watchdog also
+   * deletes {@code networks} (the nodes' network namespaces and bridge, or null for none).
+   */
   Optional<List<String>> watchdog(
-      String variable, String valuePrefix, long graceSeconds, Path clusterGroup);
+      String variable, String valuePrefix, long graceSeconds, Path clusterGroup, NodeNetworks networks);
 
   /** The platform, chosen once. */
   final class Current {

@@ -23,6 +23,7 @@ import io.github.clusterrun.cluster.model.Node;
 import io.github.clusterrun.cluster.model.Place;
 import io.github.clusterrun.cluster.outcome.FailsafeSummaries;
 import io.github.clusterrun.cluster.platform.Containment;
+import io.github.clusterrun.cluster.platform.NodeNetworks;
 import io.github.clusterrun.cluster.platform.Platform;
 import io.github.clusterrun.cluster.readiness.HttpProbe;
 import io.github.clusterrun.cluster.readiness.LogProbe;
@@ -88,10 +89,22 @@ public final class ClusterStarter {
     // Nodes on other hosts (0.3): every host reached, checked and tied to this build, in parallel,
     // before anything is written or started; a host that fails fails the build here.
     Engines engines = Engines.forNewCluster(clusterId, config, platform, log);
+    // <networkFaults> (issue 19): each local node in a network namespace of its own, at an address
+    // of its own in a subnet chosen now; the namespaces are made once the cluster is guarded.
+    NodeNetworks networks = config.networkFaults() ? NodeNetworks.of(clusterId) : null;
+    String subnet = null;
     Placement placement;
     try {
       SafeDelete.deleteTree(dir);
-      placement = place(layout, engines);
+      if (networks != null) {
+        try {
+          subnet = NodeNetworks.freeSubnet();
+        } catch (IOException e) {
+          throw new ClusterException("Cannot choose a subnet for the nodes' network namespaces (<networkFaults>): "
+              + e.getMessage(), e);
+        }
+      }
+      placement = place(layout, engines, subnet);
       for (int i = 0; i < config.nodes(); i++) {
         layout.create(ClusterLayout.nodeName(i));
       }
@@ -123,7 +136,9 @@ public final class ClusterStarter {
     Path clusterGroup = planned.get(0).containmentGroup().map(Path::getParent).orElse(null);
     FutureTask<Lifeline> starting =
         new FutureTask<>(
-            () -> Lifeline.start(clusterId, Math.min(config.stopTimeout().getSeconds(), 5), platform, clusterGroup));
+            () ->
+                Lifeline.start(
+                    clusterId, Math.min(config.stopTimeout().getSeconds(), 5), platform, clusterGroup, networks));
     Thread forking = new Thread(starting, "cluster-lifeline-start");
     forking.setDaemon(true);
     forking.start();
@@ -135,6 +150,9 @@ public final class ClusterStarter {
       cluster.hasNoAfterStartCommands(); // its stop need not look for what they left
     }
     cluster.ssh(config.ssh());
+    if (networks != null) {
+      cluster.inNetworkNamespaces(); // recorded before any is made: whoever stops it deletes them
+    }
     engines.register(cluster);
     try {
       cluster.write();
@@ -149,6 +167,15 @@ public final class ClusterStarter {
     }
     Lifeline lifeline = started(starting, dir);
     guard.guard(cluster, lifeline, confirmedStop);
+    if (networks != null) {
+      try {
+        networks.create(subnet, planned.size());
+        log.debug("Nodes in network namespaces " + networks.namespace(0) + "… on bridge " + networks.bridge()
+            + " (" + NodeNetworks.bridgeAddress(subnet) + "/24)");
+      } catch (IOException e) {
+        throw failStart(cluster, planned.get(0), "its network namespace could not be made: " + e.getMessage());
+      }
+    }
     try {
       engines.prepare(planned, dir);
     } catch (IOException e) {
@@ -551,7 +578,14 @@ public final class ClusterStarter {
   }
 
   /** Where each node runs and its ports: on this machine, or node i on host i mod H. */
-  private Placement place(ClusterLayout layout, Engines engines) throws IOException, ClusterException {
+  private Placement place(ClusterLayout layout, Engines engines, String subnet) throws IOException, ClusterException {
+    if (config.sshHosts().isEmpty() && subnet != null) {
+      List<String> addresses = new ArrayList<>();
+      for (int i = 0; i < config.nodes(); i++) {
+        addresses.add(NodeNetworks.address(subnet, i));
+      }
+      return Placement.local(layout, allocatePorts(), addresses);
+    }
     if (config.sshHosts().isEmpty()) {
       return Placement.local(layout, allocatePorts());
     }

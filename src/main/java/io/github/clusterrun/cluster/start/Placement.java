@@ -57,6 +57,16 @@ public final class Placement {
     return new Placement(layout, null, Collections.nCopies(ports.size(), Place.LOCAL), ports);
   }
 
+  /**
+   * Every node on the build machine, each at an address of its own ({@code addresses}, in index
+   * order): in a network namespace of its own ({@code <networkFaults>}).
+   */
+  public static Placement local(ClusterLayout layout, List<Map<String, Integer>> ports, List<String> addresses) {
+    List<Place> places = new ArrayList<>();
+    addresses.forEach(a -> places.add(Place.local(a)));
+    return new Placement(layout, null, places, ports);
+  }
+
   /** The placement of a running (or recorded) cluster, from its nodes' records. */
   public static Placement of(Cluster cluster) {
     List<Place> places = new ArrayList<>();

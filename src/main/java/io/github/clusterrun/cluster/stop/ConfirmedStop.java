@@ -16,8 +16,10 @@ import io.github.clusterrun.cluster.model.Node;
 import io.github.clusterrun.cluster.model.NodeState;
 import io.github.clusterrun.cluster.model.StateException;
 import io.github.clusterrun.cluster.model.StateFile;
+import io.github.clusterrun.cluster.platform.NodeNetworks;
 import io.github.clusterrun.cluster.platform.Platform;
 import io.github.clusterrun.cluster.platform.ProcessSnapshot;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,6 +90,7 @@ public final class ConfirmedStop implements ExitGuard.StopAction {
       throws StateException {
     synchronized (cluster) {
       if (cluster.stopped()) {
+        deleteNetworks(cluster, log); // left by a stop that could not delete them: nothing runs in them
         return StopReport.nothingRunning();
       }
       Engines engines;
@@ -118,6 +121,7 @@ public final class ConfirmedStop implements ExitGuard.StopAction {
         // whichever comes first.
         guard.release(cluster);
         stopper.removeGroups();
+        deleteNetworks(cluster, log); // issue 19: nothing runs in the nodes' namespaces any more
         cluster.closeControl(); // issue 12: the tests' control endpoint ends with the cluster
         if (record && Files.isDirectory(cluster.directory())) {
           cluster.write();
@@ -154,6 +158,30 @@ public final class ConfirmedStop implements ExitGuard.StopAction {
   }
 
   /**
+   * Deletes the network namespaces, veths and bridge of the cluster's local nodes ({@code
+   * <networkFaults>}), once nothing runs in them; a failure is a warning (the next stop or clean
+   * tries again), never a reason to keep the nodes' directories.
+   */
+  private static void deleteNetworks(Cluster cluster, ClusterLog log) {
+    if (!cluster.networkNamespaces()) {
+      return;
+    }
+    NodeNetworks networks = NodeNetworks.of(cluster.id());
+    try {
+      networks.delete();
+    } catch (IOException e) {
+      log.warn(
+          "The network namespaces of the cluster's nodes could not be deleted: "
+              + e.getMessage()
+              + "; delete them with ip netns del / ip link del (names starting with cmp_"
+              + cluster.id()
+              + "_ and "
+              + networks.bridge()
+              + "), or run mvn cluster:clean");
+    }
+  }
+
+  /**
    * After the confirmed stop of {@code cluster}: the node directories on other hosts are deleted
    * ({@code delete}), or kept there with every node's logs copied back under the cluster directory;
    * then the hosts' connections end. Returns where they were ("/tmp/… on h1, h2"), or "" for a
@@ -174,7 +202,11 @@ public final class ConfirmedStop implements ExitGuard.StopAction {
    */
   public StopReport reap(Path directory, ClusterLog log) throws ClusterException {
     Optional<Cluster> cluster = find(directory);
-    if (cluster.isEmpty() || cluster.get().stopped()) {
+    if (cluster.isEmpty()) {
+      return StopReport.nothingRunning();
+    }
+    if (cluster.get().stopped()) {
+      deleteNetworks(cluster.get(), log); // a stop that could not delete them left them
       return StopReport.nothingRunning();
     }
     return reported(directory, stop(cluster.get(), log), log);
@@ -239,10 +271,22 @@ public final class ConfirmedStop implements ExitGuard.StopAction {
         Node node = Node.found(nodes.size(), mark);
         nodes.add(root.map(pid -> node.launched(pid, platform.startInstant(pid).orElse(null))).orElse(node));
       }
-      clusters.add(
-          new Cluster(layout, found.getKey(), Instant.now(), Duration.ofSeconds(10), null, nodes));
+      Cluster cluster = new Cluster(layout, found.getKey(), Instant.now(), Duration.ofSeconds(10), null, nodes);
+      if (hasNetworks(found.getKey())) {
+        cluster.inNetworkNamespaces(); // its nodes' namespaces go with them
+      }
+      clusters.add(cluster);
     }
     return clusters;
+  }
+
+  /** Whether network namespaces of cluster {@code id}'s nodes exist here (names derive from the id). */
+  private static boolean hasNetworks(String id) {
+    try {
+      return !NodeNetworks.of(id).existing().isEmpty();
+    } catch (IllegalArgumentException notAnId) {
+      return false;
+    }
   }
 
   private StopReport reported(Path directory, StopReport report, ClusterLog log)

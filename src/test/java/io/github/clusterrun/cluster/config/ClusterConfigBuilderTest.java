@@ -774,4 +774,62 @@ class ClusterConfigBuilderTest {
     assertRejected(valid().afterStart("/bin/sh", null, List.of("@{node.host}"), 5, false), "afterStart/command[1]/arguments")
         .hasMessageContaining("@{node.host}, a value of one node");
   }
+
+  // --- Tests can break the network (0.3): <networkFaults>. ---
+
+  /** A machine where local nodes can have network namespaces (Linux, root, the tools). */
+  private ClusterConfigBuilder canHaveNamespaces() {
+    return valid().networkNamespacesMissing(java.util.Optional::empty);
+  }
+
+  @Test
+  void networkFaultsAreOffByDefaultAndOnWhenTheMachineCanGiveNodesNamespaces() throws Exception {
+    assertThat(valid().build().networkFaults()).isFalse();
+    assertThat(canHaveNamespaces().networkFaults(true).nodes(3).build().networkFaults()).isTrue();
+    // Off: the machine is not asked at all.
+    assertThat(valid().networkNamespacesMissing(() -> { throw new AssertionError("asked"); }).build().networkFaults())
+        .isFalse();
+  }
+
+  @Test
+  void networkFaultsWithSshHostsAreRefusedTheHostsNeedNoOptIn() {
+    assertRejected(canHaveNamespaces().networkFaults(true).sshHosts(List.of("h1")), "networkFaults")
+        .hasMessageContaining("<sshHosts>")
+        .hasMessageContaining("need no opt-in")
+        .hasMessageContaining("remove <networkFaults>");
+  }
+
+  @Test
+  void networkFaultsNotAsRootNamesRootAndTheWaysOut() {
+    java.util.Optional<String[]> notRoot = io.github.clusterrun.cluster.platform.NodeNetworks.missing("Linux", 1000, t -> true);
+    assertRejected(valid().networkFaults(true).networkNamespacesMissing(() -> notRoot), "networkFaults")
+        .hasMessageContaining("need root (network namespaces and nftables)")
+        .hasMessageContaining("uid 1000")
+        .hasMessageContaining("run Maven as root, or put the nodes on <sshHosts> whose user may change the firewall,"
+            + " or remove <networkFaults>");
+  }
+
+  @Test
+  void networkFaultsOffLinuxAreRefused() {
+    java.util.Optional<String[]> mac = io.github.clusterrun.cluster.platform.NodeNetworks.missing("Mac OS X", 0, t -> true);
+    assertRejected(valid().networkFaults(true).networkNamespacesMissing(() -> mac), "networkFaults")
+        .hasMessageContaining("only on Linux (this is Mac OS X)");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ip:iproute2", "nft:nftables", "nsenter:util-linux"})
+  void networkFaultsWithoutAToolNameItsDebianPackage(String toolAndPackage) {
+    String tool = toolAndPackage.split(":")[0];
+    String debian = toolAndPackage.split(":")[1];
+    java.util.Optional<String[]> lacking =
+        io.github.clusterrun.cluster.platform.NodeNetworks.missing("Linux", 0, t -> !t.equals(tool));
+    assertRejected(valid().networkFaults(true).networkNamespacesMissing(() -> lacking), "networkFaults")
+        .hasMessageContaining("`" + tool + "` is missing")
+        .hasMessageContaining("apt-get install " + debian);
+  }
+
+  @Test
+  void networkFaultsForMoreNodesThanASlash24HoldsAreRefused() {
+    assertRejected(canHaveNamespaces().networkFaults(true).nodes(254), "networkFaults").hasMessageContaining("254 nodes");
+  }
 }

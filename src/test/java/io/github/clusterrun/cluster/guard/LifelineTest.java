@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.clusterrun.cluster.family.FamilyMark;
 import io.github.clusterrun.cluster.platform.Containment;
+import io.github.clusterrun.cluster.platform.NodeNetworks;
 import io.github.clusterrun.cluster.platform.Platform;
 import io.github.clusterrun.cluster.testing.Await;
 import io.github.clusterrun.cluster.testing.Procs;
@@ -176,6 +177,37 @@ class LifelineTest {
     } finally {
       containment.get().kill(group.get());
       containment.get().remove(group.get());
+    }
+  }
+
+  @Test
+  void whenMavenDiesTheWatchdogAlsoDeletesTheNodesNetworkNamespacesAndBridgeAndNoOtherClusters() throws Exception {
+    Optional<String[]> missing = NodeNetworks.missing();
+    if (missing.isPresent()) {
+      System.err.println("WARNING: LifelineTest's network namespaces skipped: " + missing.get()[0]);
+    }
+    assumeTrue(missing.isEmpty(), () -> missing.get()[0]);
+    NodeNetworks networks = NodeNetworks.of(clusterId);
+    String otherId = Procs.newClusterId();
+    NodeNetworks others = NodeNetworks.of(otherId);
+    try {
+      networks.create(NodeNetworks.freeSubnet(), 2);
+      others.create(NodeNetworks.freeSubnet(), 1);
+      // A node of the cluster inside its namespace, as start launches it.
+      Process n0 = Procs.startMarked(clusterId, "n_0", dir, networks.enter(0, List.of("/bin/sh", "-c", "exec sleep 600")));
+      unmarked.add(n0);
+      Await.until("n_0 marked", () -> Procs.markedPids(clusterId).contains(n0.pid()), Duration.ofSeconds(10));
+      lifeline = Lifeline.start(clusterId, 1, Platform.current(), null, networks);
+
+      lifeline.cut(); // Maven killed: the pipe reads end-of-file
+
+      Await.until("the watchdog to exit", () -> !lifeline.isAlive(), Duration.ofSeconds(15));
+      assertThat(Procs.isGone(n0.pid())).isTrue();
+      assertThat(networks.existing()).as("the cluster's namespaces, veths and bridge").isEmpty();
+      assertThat(others.existing()).as("another cluster's").hasSize(3);
+    } finally {
+      networks.delete();
+      others.delete();
     }
   }
 }

@@ -184,6 +184,29 @@ class StateFileTest {
   }
 
   @Test
+  void localNodesInNetworkNamespacesRoundTripWithTheirAddressesAndAClusterWithoutRecordsNone() throws Exception {
+    ClusterLayout layout = new ClusterLayout(dir);
+    Cluster cluster =
+        new Cluster(layout, "c0ffee0123456789", Instant.ofEpochMilli(1000), Duration.ofSeconds(10), null,
+            List.of(at(0, Place.local("10.77.5.2")), at(1, Place.local("10.77.5.3"))));
+    cluster.inNetworkNamespaces();
+    cluster.write();
+    assertThat(Files.readString(layout.stateFile(), StandardCharsets.ISO_8859_1)).contains("network.namespaces=true");
+
+    Cluster read = StateFile.read(layout).orElseThrow();
+    assertThat(read.networkNamespaces()).isTrue();
+    assertThat(read.nodes()).extracting(Node::place).containsExactly(Place.local("10.77.5.2"), Place.local("10.77.5.3"));
+    assertThat(read.at(Place.LOCAL).networkNamespaces()).isTrue(); // a view keeps it
+    assertThat(read.only("n_1").networkNamespaces()).isTrue();
+
+    new Cluster(layout, "c0ffee0123456789", Instant.ofEpochMilli(1000), Duration.ofSeconds(10), null,
+            List.of(at(0, Place.LOCAL)))
+        .write();
+    assertThat(StateFile.read(layout).orElseThrow().networkNamespaces()).isFalse();
+    assertThat(Files.readString(layout.stateFile())).doesNotContain("network.");
+  }
+
+  @Test
   void aFileWrittenBeforeNodesOnOtherHostsReadsAsLocalNodesAtTheLoopback() throws Exception {
     ClusterLayout layout = new ClusterLayout(dir);
     Cluster cluster =

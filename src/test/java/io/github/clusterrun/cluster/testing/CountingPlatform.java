@@ -95,7 +95,9 @@ public final class CountingPlatform implements Platform {
   }
 
   @Override
-  public Optional<List<String>> watchdog(String variable, String valuePrefix, long graceSeconds, Path clusterGroup) {
-    return real.watchdog(variable, valuePrefix, graceSeconds, clusterGroup);
+  public Optional<List<String>> watchdog(
+      String variable, String valuePrefix, long graceSeconds, Path clusterGroup,
+      io.github.clusterrun.cluster.platform.NodeNetworks networks) {
+    return real.watchdog(variable, valuePrefix, graceSeconds, clusterGroup, networks);
   }
 }

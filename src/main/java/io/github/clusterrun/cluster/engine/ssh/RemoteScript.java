@@ -24,7 +24,7 @@ import java.util.OptionalLong;
  * <p>Each reader takes only the lines of its own kind and skips any other: a login script that
  * prints on stdout cannot make it misread a host.
  */
-final class RemoteScript {
+public final class RemoteScript {
   private static final String RESOURCE = "remote.sh";
   private static final String RANGE = "/proc/sys/net/ipv4/ip_local_port_range";
   /** The prefix of every cluster's nftables table; the script's {@code NET}. */
@@ -39,7 +39,7 @@ final class RemoteScript {
   }
 
   /** The command that runs {@code op} on a host: {@code sh -c <text> cluster-remote op args...}. */
-  static List<String> command(String op, String... args) {
+  public static List<String> command(String op, String... args) {
     List<String> command = new ArrayList<>(List.of("sh", "-c", TEXT, "cluster-remote", op));
     Collections.addAll(command, args);
     return Collections.unmodifiableList(command);
@@ -146,7 +146,7 @@ final class RemoteScript {
    *
    * @throws IllegalArgumentException when the id holds other than letters, digits and {@code _}
    */
-  static String table(String clusterId) {
+  public static String table(String clusterId) {
     if (!clusterId.matches("[A-Za-z0-9_]+")) {
       throw new IllegalArgumentException("not a cluster id for a table name: '" + clusterId + "'");
     }
@@ -157,7 +157,7 @@ final class RemoteScript {
    * What {@code net} answered: {@code applied}, {@code healed}, {@code ok} or {@code refused} (for
    * apply, heal and check), else the rules in force (for show; none when the output is empty).
    */
-  static Net net(String out) {
+  public static Net net(String out) {
     List<String[]> refused = lines(out, "refused", 3);
     if (!refused.isEmpty()) {
       return new Net(Net.Outcome.REFUSED, 0, refused.get(0)[1] + " " + refused.get(0)[2], List.of());
@@ -328,7 +328,7 @@ final class RemoteScript {
   }
 
   /** What {@code net} answered on a host. */
-  static final class Net {
+  public static final class Net {
     /**
      * Which answer: rules applied, table healed, rules could be applied (check), a refusal (nothing
      * changed), or the rules shown.
@@ -356,7 +356,7 @@ final class RemoteScript {
       this.rules = Collections.unmodifiableList(new ArrayList<>(rules));
     }
 
-    boolean refused() {
+    public boolean refused() {
       return outcome == Outcome.REFUSED;
     }
 
