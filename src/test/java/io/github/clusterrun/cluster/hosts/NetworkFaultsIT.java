@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.clusterrun.cluster.engine.ssh.SshEngine;
 import io.github.clusterrun.cluster.testing.Await;
+import io.github.clusterrun.cluster.testing.HostNetwork;
 import io.github.clusterrun.cluster.testing.MavenBuild;
 import io.github.clusterrun.cluster.testing.TestHosts;
 import java.io.IOException;
@@ -14,8 +15,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,15 +25,14 @@ import org.junit.jupiter.api.TestInfo;
  * Real builds whose tests break the network between the nodes (issue 19): on the three test hosts
  * over SSH (the rules live in each host's own network namespace, where {@code nft list ruleset} reads
  * them), and on this machine with {@code <networkFaults>}. What a fault does is checked from inside
- * the nodes' network (connections between the hosts), not by reading the rules back; what a build
- * leaves is checked as each host's whole ruleset, which must be exactly what it was before. As root
- * only; skipped with a warning elsewhere.
+ * the nodes' network (connections between the nodes), not by reading the rules back; what a build
+ * leaves is checked as each host's whole ruleset, which must be exactly what it was before, and as
+ * this machine's namespaces, links and tables ({@link HostNetwork}, which leaves out what other runs
+ * on this machine make meanwhile). As root only; skipped with a warning elsewhere.
  */
 class NetworkFaultsIT {
   /** The lifeline's bound on a host, plus the time the host takes to remove a table. */
   private static final Duration LIFELINE = Duration.ofSeconds(SshEngine.LIFELINE_BOUND_SECONDS + 5);
-  /** The names TestHosts gives its namespaces and links (this run's and any other's). */
-  private static final Pattern TEST_HOSTS_NAME = Pattern.compile("cmp[0-9a-f]{5}(h\\d+|br|v\\d+|p\\d+)");
   private static final String PARTITION_0_12 = "{\"groups\":[[\"n_0\"],[\"n_1\",\"n_2\"]]}";
 
   private static HostsBuilds on;
@@ -84,12 +82,12 @@ class NetworkFaultsIT {
 
   @Test
   void etcdOnLocalNodesWithNetworkFaultsTheIsolatedLeaderIsReplacedAndAfterHealAllAgree(TestInfo test) throws Exception {
-    String here = buildMachineNetwork();
+    HostNetwork here = HostNetwork.now();
     Path project = on.ownProject(name(test), "etcd-partition");
     String log = HostsBuilds.succeeds(on.localBuild(project, "verify", "-Dit.networkFaults=true"));
     assertThat(log).contains("Running it.EtcdLeaderIsolatedIT").containsPattern("Tests run: 1, Failures: 0, Errors: 0");
     assertThat(log).containsPattern("The tests isolated n_[0-2]");
-    assertThat(buildMachineNetwork()).as("this machine's ruleset, namespaces and links after the build").isEqualTo(here);
+    assertThat(here.addedSince()).as("namespaces, links and tables left on this machine").isEmpty();
   }
 
   // ---- what each fault does, seen from the hosts ----
@@ -108,10 +106,11 @@ class NetworkFaultsIT {
 
   @Test
   void localNodesWithNetworkFaultsAPartitionLossHealAndDelayWorkAsOnHosts(TestInfo test) throws Exception {
-    String here = buildMachineNetwork();
+    HostNetwork here = HostNetwork.now();
     Path project = on.project(name(test), "blocking", "");
     MavenBuild build =
         blocked(on.localBuild(project, "verify", "-Dcluster.networkFaults=true", "-Dit.block=" + project.resolve("unblock")));
+    String id = HostsBuilds.clusterId(project);
     NodesNetwork nodes = NodesNetwork.local(project);
     assertThat(List.of(nodes.host(0), nodes.host(1), nodes.host(2))).as("an address of its own for each node")
         .doesNotHaveDuplicates().doesNotContain("127.0.0.1");
@@ -120,7 +119,7 @@ class NetworkFaultsIT {
     delayOrItsRefusal(control, nodes);
     String log = unblock(build, project);
     assertThat(log).contains("The tests partitioned the network").contains("The tests healed the network");
-    assertThat(buildMachineNetwork()).as("this machine's ruleset, namespaces and links after the build").isEqualTo(here);
+    assertThat(here.addedSince(id)).as("namespaces, links and tables left on this machine").isEmpty();
   }
 
   /**
@@ -230,23 +229,24 @@ class NetworkFaultsIT {
 
   @Test
   void mavenKilledDuringAPartitionOfLocalNodesThisMachineIsAsBeforeWithinTheBound(TestInfo test) throws Exception {
-    String here = buildMachineNetwork();
+    HostNetwork here = HostNetwork.now();
     Path project = on.project(name(test), "blocking", "");
     MavenBuild build =
         blocked(on.localBuild(project, "verify", "-Dcluster.networkFaults=true", "-Dit.block=" + project.resolve("unblock")));
+    String id = HostsBuilds.clusterId(project);
     ControlCalls.Reply partition = ControlCalls.of(project).post("network/partition", PARTITION_0_12);
     assertThat(partition.status).as(partition.toString()).isEqualTo(200);
-    assertThat(buildMachineNetwork()).as("the nodes' network while they run").isNotEqualTo(here);
+    assertThat(here.addedSince(id)).as("the nodes' namespaces while they run").isNotEmpty();
     long killed = System.nanoTime();
     build.process().destroyForcibly();
-    Await.until("this machine's network as before", () -> buildMachineNetwork().equals(here), LIFELINE.plusSeconds(10));
+    Await.until("this machine's network as before", () -> here.addedSince(id).isEmpty(), LIFELINE.plusSeconds(10));
     long took = (System.nanoTime() - killed) / 1_000_000;
     System.out.println("kill -9 of Maven during a partition of local nodes: all gone " + took + " ms after");
     assertThat(took).as("within the lifeline's bound").isLessThan(LIFELINE.toMillis());
     Files.writeString(project.resolve("unblock"), "done");
     MavenBuild clean = on.localBuild(project, "cluster:clean");
     assertThat(clean.run()).as(clean.log()).isZero();
-    assertThat(buildMachineNetwork()).isEqualTo(here);
+    assertThat(here.addedSince(id)).isEmpty();
   }
 
   @Test
@@ -330,9 +330,10 @@ class NetworkFaultsIT {
 
   @Test
   void localNodesWithoutNetworkFaultsAre409SayingWhatIsMissingAndNothingIsApplied(TestInfo test) throws Exception {
-    String here = buildMachineNetwork();
+    HostNetwork here = HostNetwork.now();
     Path project = on.project(name(test), "blocking", "");
     MavenBuild build = blocked(on.localBuild(project, "verify", "-Dit.block=" + project.resolve("unblock")));
+    String id = HostsBuilds.clusterId(project);
     ControlCalls control = ControlCalls.of(project);
     for (String[] call : new String[][] {
         {"nodes/n_1/isolate", null}, {"network/partition", PARTITION_0_12}, {"nodes/n_1/loss", "{\"percent\":10}"},
@@ -343,9 +344,9 @@ class NetworkFaultsIT {
     }
     ControlCalls.Reply network = control.get("network");
     assertThat(network.status).as(network.toString()).isEqualTo(200);
-    assertThat(buildMachineNetwork()).as("this machine's network after the refusals").isEqualTo(here);
+    assertThat(here.addedSince(id)).as("namespaces, links and tables after the refusals").isEmpty();
     unblock(build, project);
-    assertThat(buildMachineNetwork()).isEqualTo(here);
+    assertThat(here.addedSince(id)).isEmpty();
   }
 
   // ---- the builds ----
@@ -402,23 +403,6 @@ class NetworkFaultsIT {
       all.put(host.name(), TestHosts.run(Duration.ofSeconds(10), "ip", "netns", "exec", host.name(), "tc", "qdisc", "show").out);
     }
     return all;
-  }
-
-  /**
-   * This machine's network as a build may change it: its ruleset, its network namespaces and its
-   * links, without those of test hosts (this run's or another's).
-   */
-  private static String buildMachineNetwork() {
-    String ruleset = TestHosts.run(Duration.ofSeconds(10), "nft", "list", "ruleset").out;
-    TreeSet<String> names = new TreeSet<>();
-    for (String line : HostsBuilds.lines(TestHosts.run(Duration.ofSeconds(10), "ip", "netns", "list").out)) {
-      names.add("netns " + line.split(" ")[0]);
-    }
-    for (String line : HostsBuilds.lines(TestHosts.run(Duration.ofSeconds(10), "ip", "-o", "link", "show").out)) {
-      names.add("link " + line.split(":\\s+")[1].split("@")[0]);
-    }
-    names.removeIf(n -> TEST_HOSTS_NAME.matcher(n.substring(n.indexOf(' ') + 1)).matches());
-    return ruleset + "\n" + String.join("\n", names);
   }
 
   private static boolean netemHere() {
