@@ -71,9 +71,11 @@ class EtcdLeaderIsolatedIT {
     assertTrue(leader >= 0, "the leader " + leaderId + " is a member");
     String isolated = "n_" + leader;
 
+    // START SNIPPET: network-isolate
     NetworkInfo cut = cluster.node(isolated).isolate();
     assertFalse(cut.healed(), "isolating " + isolated + " is in force: " + cut);
     assertFalse(cluster.node(isolated).info().network().isEmpty(), "GET /nodes shows the fault on " + isolated);
+    // END SNIPPET: network-isolate
 
     // The majority elects a leader among themselves and takes a write.
     List<Integer> majority = new ArrayList<>();
@@ -108,9 +110,11 @@ class EtcdLeaderIsolatedIT {
     assertTrue(refusedRead == null || refusedRead.statusCode() != 200,
         "a linearizable read through the isolated " + isolated + " fails or times out: " + (refusedRead == null ? "" : refusedRead.body()));
 
+    // START SNIPPET: network-heal
     NetworkInfo healed = cluster.heal();
     assertTrue(healed.healed(), "heal: " + healed);
     assertTrue(healed.partition().isEmpty(), "no partition after heal: " + healed);
+    // END SNIPPET: network-heal
 
     // All three agree on the data: the majority's write, and the same answer on the other key.
     until("all three read the majority's write", () -> {

@@ -186,6 +186,9 @@ public final class ControlServer implements ControlEndpoint {
           send(exchange, 200, json(node));
       }
     } catch (NodeControl.Refused e) {
+      if (action == TestActions.Action.ISOLATE || action == TestActions.Action.DELAY || action == TestActions.Action.LOSS) {
+        log.warn("The tests' " + action.path() + " of " + parts[2] + " was refused (" + e.status() + "): " + e.getMessage());
+      }
       send(exchange, e.status(), error(e.getMessage()));
     } catch (ClusterException e) {
       log.warn("The tests' " + action.path() + " of " + parts[2] + " failed: " + e.getMessage());
@@ -214,6 +217,7 @@ public final class ControlServer implements ControlEndpoint {
         send(exchange, 404, error("no such path " + path + "; use GET /network, POST /network/partition or POST /network/heal"));
       }
     } catch (NodeControl.Refused e) {
+      log.warn("The tests' " + method + " " + path + " was refused (" + e.status() + "): " + e.getMessage());
       send(exchange, e.status(), error(e.getMessage()));
     } catch (ClusterException e) {
       log.warn("The tests' " + path + " failed: " + e.getMessage());

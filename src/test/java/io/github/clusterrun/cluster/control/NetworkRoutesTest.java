@@ -124,7 +124,10 @@ class NetworkRoutesTest {
 
     assertThat(control.network().healed()).isTrue();
     assertThat(control.nodes()).allSatisfy(n -> assertThat(n.network()).isEmpty());
-    assertThat(log.text()).doesNotContain("The tests");
+    assertThat(log.text()).doesNotContain("INFO The tests"); // a refusal is a warning, nothing done
+    assertThat(log.lines())
+        .contains("WARN The tests' isolate of n_9 was refused (404): no node n_9 in this cluster")
+        .anyMatch(l -> l.startsWith("WARN The tests' POST /network/partition was refused (400): n_1 is named twice"));
     Cluster recorded = StateFile.read(new ClusterLayout(clusterDir)).orElseThrow();
     assertThat(recorded.networkTouched()).isFalse();
     assertThat(recorded.testActions()).isEmpty();

@@ -96,12 +96,22 @@ class ReadmeRecipesTest {
     assertThat(Files.readString(Paths.get("README.md"))).contains("```java\n" + example + "\n```");
   }
 
+  /** The README's network example is EtcdLeaderIsolatedIT's isolate and heal, word for word. */
+  @org.junit.jupiter.api.Test
+  void theNetworkExampleIsTheTestedItsCode() throws Exception {
+    String test =
+        Files.readString(Paths.get("src/test/resources/hosts/etcd-partition/it/EtcdLeaderIsolatedIT.java"));
+    String readme = Files.readString(Paths.get("README.md"));
+    assertThat(readme).contains("```java\n" + snippet(test, "network-isolate") + "\n```");
+    assertThat(readme).contains("```java\n" + snippet(test, "network-heal") + "\n```");
+  }
+
   private static String snippet(String code, String name) {
     Matcher m =
         Pattern.compile(
                 "// START SNIPPET: " + name + "\\n(.*?)\\n[ \\t]*// END SNIPPET: " + name, Pattern.DOTALL)
             .matcher(code);
-    assertThat(m.find()).as("the snippet " + name + " in KillAndStartIT").isTrue();
+    assertThat(m.find()).as("the snippet " + name + " in the IT's code").isTrue();
     return dedent(m.group(1));
   }
 
