@@ -3,7 +3,6 @@ package io.github.clusterrun.cluster.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.clusterrun.cluster.config.ClusterConfig;
 import io.github.clusterrun.cluster.config.Readiness;
 import io.github.clusterrun.cluster.control.client.ClusterControl;
 import io.github.clusterrun.cluster.control.client.ClusterControlException;
@@ -16,13 +15,13 @@ import io.github.clusterrun.cluster.platform.Platform;
 import io.github.clusterrun.cluster.start.ClusterStarter;
 import io.github.clusterrun.cluster.testing.Procs;
 import io.github.clusterrun.cluster.testing.RecordingLog;
+import io.github.clusterrun.cluster.testing.ShNodes;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -57,15 +56,8 @@ class NetworkRoutesTest {
 
   private Cluster start(int nodes) throws Exception {
     return new ClusterStarter(
-            ClusterConfig.builder()
-                .baseDirectory(base)
-                .clusterDirectory(Paths.get("target/cluster"))
-                .nodes(nodes)
-                .executable("/bin/sh")
-                .ports(List.of("port"))
-                .arguments(List.of("-c", "echo \"$CLUSTER_NODE_NAME up\"; exec sleep 600"))
+            ShNodes.of(base, nodes, "echo \"$CLUSTER_NODE_NAME up\"; exec sleep 600")
                 .readiness(new Readiness(null, null, "^@{node.name} up$", Duration.ofSeconds(30)))
-                .stopTimeoutSeconds(5)
                 .build(),
             guard,
             Platform.current(),

@@ -2,7 +2,6 @@ package io.github.clusterrun.cluster.stop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.clusterrun.cluster.config.ClusterConfig;
 import io.github.clusterrun.cluster.config.Readiness;
 import io.github.clusterrun.cluster.guard.ExitGuard;
 import io.github.clusterrun.cluster.model.Cluster;
@@ -11,9 +10,9 @@ import io.github.clusterrun.cluster.platform.Platform;
 import io.github.clusterrun.cluster.start.ClusterStarter;
 import io.github.clusterrun.cluster.testing.Procs;
 import io.github.clusterrun.cluster.testing.RecordingLog;
+import io.github.clusterrun.cluster.testing.ShNodes;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -36,13 +35,7 @@ class ClusterStatusTest {
     Path base = Files.createDirectories(temp.resolve("project"));
     Cluster cluster =
         new ClusterStarter(
-                ClusterConfig.builder()
-                    .baseDirectory(base)
-                    .clusterDirectory(Paths.get("target/cluster"))
-                    .nodes(2)
-                    .executable("/bin/sh")
-                    .ports(List.of("port"))
-                    .arguments(List.of("-c", "echo \"$CLUSTER_NODE_NAME up\"; exec sleep 600"))
+                ShNodes.of(base, 2, "echo \"$CLUSTER_NODE_NAME up\"; exec sleep 600")
                     .readiness(new Readiness(null, null, "^@{node.name} up$", Duration.ofSeconds(30)))
                     .build(),
                 guard,

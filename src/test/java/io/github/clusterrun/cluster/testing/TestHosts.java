@@ -396,60 +396,15 @@ public final class TestHosts implements AutoCloseable {
     }
   }
 
-  /** A 10.x.y /24 that overlaps no route nor address on this machine, as "10.x.y". */
+  /** A private 10.x.y /24 free on this machine, as the plugin's node namespaces choose theirs. */
   private static String freeSubnet() {
-    List<long[]> taken = new ArrayList<>();
-    for (String[] cmd : new String[][] {
-        {"ip", "-4", "route", "show", "table", "all"}, {"ip", "-4", "-o", "addr", "show"}}) {
-      Result result = run(Duration.ofSeconds(10), cmd);
-      for (String word : result.out.split("\\s+")) {
-        long[] prefix = parsePrefix(word);
-        if (prefix != null) {
-          taken.add(prefix);
-        }
-      }
+    try {
+      return io.github.clusterrun.cluster.platform.NodeNetworks.freeSubnet();
+    } catch (IOException e) {
+      throw new IllegalStateException(e.getMessage(), e);
     }
-    for (int attempt = 0; attempt < 1000; attempt++) {
-      int second = 64 + RANDOM.nextInt(190);
-      int third = 1 + RANDOM.nextInt(254);
-      long candidate = (10L << 24) | ((long) second << 16) | ((long) third << 8);
-      boolean free = true;
-      for (long[] other : taken) {
-        int bits = (int) Math.min(24, other[1]);
-        long mask = bits == 0 ? 0 : (0xFFFFFFFFL << (32 - bits)) & 0xFFFFFFFFL;
-        if ((candidate & mask) == (other[0] & mask)) {
-          free = false;
-          break;
-        }
-      }
-      if (free) {
-        return "10." + second + "." + third;
-      }
-    }
-    throw new IllegalStateException("no free 10.x.y.0/24 on this machine: " + taken.size());
   }
 
-  private static long[] parsePrefix(String word) {
-    String[] parts = word.split("/");
-    String[] octets = parts[0].split("\\.");
-    if (octets.length != 4 || parts.length > 2) {
-      return null;
-    }
-    long address = 0;
-    try {
-      for (String octet : octets) {
-        int value = Integer.parseInt(octet);
-        if (value < 0 || value > 255) {
-          return null;
-        }
-        address = (address << 8) | value;
-      }
-      long bits = parts.length == 2 ? Integer.parseInt(parts[1]) : 32;
-      return new long[] {address, bits};
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
 
   private static void exec(String... command) throws IOException {
     Result result = run(COMMAND_TIMEOUT, command);
