@@ -47,7 +47,7 @@ public final class SshEngine implements Engine {
   /** Seconds without a heartbeat after which a host's lifeline stops the cluster's families there. */
   public static final int LIFELINE_BOUND_SECONDS = 10;
 
-  private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(60);
+  static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(60);
 
   private final SshConnection connection;
   private final Place place;
@@ -166,59 +166,11 @@ public final class SshEngine implements Engine {
   }
 
   /**
-   * Copies the classpath {@code entries} of the build machine into this host's cache, where they are
-   * kept by content ({@code <remoteDirectory's parent>/classpath/<sha-256>}): what a build copied,
-   * the next finds there and copies nothing. Returns the classpath as the host's {@code java} takes
-   * it. An entry that does not exist here is passed as it is.
+   * Copies the classpath {@code entries} of the build machine into this host's cache ({@link
+   * ClasspathCache}); returns the classpath as the host's {@code java} takes it.
    */
   public String shipClasspath(List<String> entries) throws ClusterException {
-    String cache = settings.remoteDirectory().substring(0, settings.remoteDirectory().lastIndexOf('/')) + "/classpath";
-    List<String> remote = new ArrayList<>();
-    Map<String, Path> local = new java.util.LinkedHashMap<>();
-    for (String entry : entries) {
-      Path path = java.nio.file.Paths.get(entry);
-      if (!Files.exists(path)) {
-        remote.add(entry);
-        continue;
-      }
-      String hash;
-      try {
-        hash = ContentHash.of(path);
-      } catch (IOException e) {
-        throw new ClusterException("Cannot read the classpath entry " + entry + ": " + e.getMessage(), e);
-      }
-      String target = cache + "/" + hash + (Files.isDirectory(path) ? "" : "/" + path.getFileName());
-      remote.add(target);
-      local.put(target, path);
-    }
-    List<String> test = new ArrayList<>(List.of("sh", "-c", "for t; do [ -e \"$t\" ] && echo \"$t\"; done; true", "sh"));
-    test.addAll(local.keySet());
-    SshConnection.Result there;
-    try {
-      there = connection.run(test, null, OPERATION_TIMEOUT);
-    } catch (SshException e) {
-      throw new ClusterException(place.sshHost() + ": " + e.getMessage(), e);
-    }
-    java.util.Set<String> present = new java.util.HashSet<>(List.of(there.stdout().split("\n")));
-    long bytes = 0;
-    int copied = 0;
-    for (Map.Entry<String, Path> e : local.entrySet()) {
-      if (present.contains(e.getKey())) {
-        continue;
-      }
-      try {
-        bytes += copy(e.getValue(), e.getKey());
-        copied++;
-      } catch (IOException failed) {
-        throw new ClusterException(
-            place.sshHost() + ": the classpath entry " + e.getValue() + " could not be copied to " + e.getKey() + ": "
-                + failed.getMessage(), failed);
-      }
-    }
-    log.info(
-        place.sshHost() + ": classpath of " + local.size() + " entries in " + cache
-            + (copied == 0 ? ", all there already" : ", " + copied + " copied (" + bytes / 1024 + " KiB)"));
-    return String.join(":", remote);
+    return new ClasspathCache(connection, place.sshHost(), settings.remoteDirectory(), log).ship(entries);
   }
 
   /** Records the classpath {@link #shipClasspath} made for this host. */
@@ -229,26 +181,6 @@ public final class SshEngine implements Engine {
   @Override
   public String classpath(String local) {
     return classpath == null ? local : classpath;
-  }
-
-  /** Copies a jar or a directory to {@code target} on the host, whole or not at all; the bytes sent. */
-  private long copy(Path entry, String target) throws IOException {
-    byte[] bytes;
-    List<String> command;
-    if (Files.isDirectory(entry)) {
-      bytes = tar(entry);
-      command =
-          List.of("sh", "-c", "t=$1.$$ && mkdir -p \"$t\" && tar -C \"$t\" -xf - && { [ -e \"$1\" ] || mv \"$t\" \"$1\"; }; rm -rf \"$t\"; [ -e \"$1\" ]", "sh", target);
-    } else {
-      bytes = Files.readAllBytes(entry);
-      command =
-          List.of("sh", "-c", "mkdir -p \"${1%/*}\" && cat > \"$1.$$\" && mv \"$1.$$\" \"$1\"", "sh", target);
-    }
-    SshConnection.Result done = io(() -> connection.run(command, bytes, OPERATION_TIMEOUT));
-    if (done.exit() != 0) {
-      throw new IOException(done.stderr().trim());
-    }
-    return bytes.length;
   }
 
   /** Removes the cluster's remote directory if it is empty (as a failed check may leave it). */
@@ -297,7 +229,7 @@ public final class SshEngine implements Engine {
   }
 
   /** A tar stream of {@code entries} of {@code dir} (all of it by default), made by the system's tar. */
-  private static byte[] tar(Path dir, String... entries) throws IOException {
+  static byte[] tar(Path dir, String... entries) throws IOException {
     List<String> command = new ArrayList<>(List.of("tar", "-C", dir.toString(), "-cf", "-"));
     command.addAll(entries.length == 0 ? List.of(".") : List.of(entries));
     Process tar = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -577,12 +509,12 @@ public final class SshEngine implements Engine {
   }
 
   /** A call over the connection. */
-  private interface SshCall<T> {
+  interface SshCall<T> {
     T call() throws SshException;
   }
 
   /** {@code call}, its failure an {@link IOException} (what the engine's callers handle). */
-  private static <T> T io(SshCall<T> call) throws IOException {
+  static <T> T io(SshCall<T> call) throws IOException {
     try {
       return call.call();
     } catch (SshException e) {
