@@ -184,9 +184,9 @@ class LifelineTest {
   void whenMavenDiesTheWatchdogAlsoDeletesTheNodesNetworkNamespacesAndBridgeAndNoOtherClusters() throws Exception {
     Optional<String[]> missing = NodeNetworks.missing();
     if (missing.isPresent()) {
-      System.err.println("WARNING: LifelineTest's network namespaces skipped: " + missing.get()[0]);
+      System.err.println("WARNING: LifelineTest's network namespaces skipped: " + "<networkFaults> " + missing.get()[0]);
     }
-    assumeTrue(missing.isEmpty(), () -> missing.get()[0]);
+    assumeTrue(missing.isEmpty(), () -> "<networkFaults> " + missing.get()[0]);
     NodeNetworks networks = NodeNetworks.of(clusterId);
     String otherId = Procs.newClusterId();
     NodeNetworks others = NodeNetworks.of(otherId);

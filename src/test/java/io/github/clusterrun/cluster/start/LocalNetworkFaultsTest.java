@@ -59,9 +59,9 @@ class LocalNetworkFaultsTest {
   void root() throws Exception {
     Optional<String[]> missing = NodeNetworks.missing();
     if (missing.isPresent()) {
-      System.err.println("WARNING: LocalNetworkFaultsTest skipped, no network namespaces here: " + missing.get()[0]);
+      System.err.println("WARNING: LocalNetworkFaultsTest skipped, no network namespaces here: " + "<networkFaults> " + missing.get()[0]);
     }
-    Assumptions.assumeTrue(missing.isEmpty(), () -> missing.get()[0]);
+    Assumptions.assumeTrue(missing.isEmpty(), () -> "<networkFaults> " + missing.get()[0]);
     base = Files.createDirectories(temp.resolve("project"));
     clusterDir = base.resolve("target/cluster");
     before = HostNetwork.now();
