@@ -196,28 +196,10 @@ public final class LocalEngine implements Engine {
 
   /** Runs {@code command} in the network namespace of {@code node}, to its end; its output. */
   private String inNamespace(Node node, List<String> command) throws ClusterException {
-    List<String> entered = networks.enter(node.index(), command);
     try {
-      ProcessBuilder builder = new ProcessBuilder(entered);
-      builder.environment().remove(io.github.clusterrun.cluster.family.FamilyMark.VARIABLE);
-      builder.redirectErrorStream(true);
-      builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-      Process process = builder.start();
-      String out;
-      try (java.io.InputStream in = process.getInputStream()) {
-        out = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      }
-      int exit = process.waitFor();
-      if (exit != 0) {
-        throw new ClusterException(
-            "The network rules of " + node.name() + " failed in its namespace (exit " + exit + "): " + out.trim());
-      }
-      return out;
+      return networks.run(node.index(), command, io.github.clusterrun.cluster.family.FamilyMark.VARIABLE);
     } catch (IOException e) {
-      throw new ClusterException("The network rules of " + node.name() + " could not run: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ClusterException("Interrupted while putting the network rules of " + node.name() + " in force");
+      throw new ClusterException("The network rules of " + node.name() + " failed in its namespace: " + e.getMessage(), e);
     }
   }
 

@@ -82,6 +82,21 @@ public final class NodeNetworks {
     return subnet + ".1";
   }
 
+  /**
+   * Runs {@code command} inside node {@code index}'s namespace to its end (at most 30 s), without
+   * the variable {@code unset} (a node's mark: the command is the plugin's, not the node's); its
+   * output.
+   *
+   * @throws IOException with its exit code and output when it fails
+   */
+  public String run(int index, List<String> command, String unset) throws IOException {
+    SystemCommand.Result result = SystemCommand.run(enter(index, command), unset);
+    if (result.exit != 0) {
+      throw new IOException("exit " + result.exit + ": " + result.out.trim());
+    }
+    return result.out;
+  }
+
   /** {@code command} run inside node {@code index}'s namespace ({@code nsenter} execs it). */
   public List<String> enter(int index, List<String> command) {
     List<String> entered = new ArrayList<>();

@@ -54,9 +54,15 @@ final class SystemCommand {
     }
   }
 
-  /** Runs a short command to its end; its output and errors together. */
-  static Result run(List<String> command) throws IOException {
+  /**
+   * Runs a short command to its end (at most 30 s); its output and errors together. {@code unset}:
+   * variables of this JVM's environment the command must not inherit.
+   */
+  static Result run(List<String> command, String... unset) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command);
+    for (String variable : unset) {
+      builder.environment().remove(variable);
+    }
     builder.redirectErrorStream(true);
     builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Process process = builder.start();
